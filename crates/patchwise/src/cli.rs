@@ -1,0 +1,152 @@
+//! Command-line grammar. Documented in docs/cli.md; keep the two in step.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use store::AssetFilter;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "patchwise",
+    version,
+    about = "Offline-first exposure and patch decisions for industrial (OT) networks",
+    after_help = "Exit codes: 0 success, 1 error, 2 usage."
+)]
+pub struct Cli {
+    /// Database file (SQLite).
+    #[arg(long, global = true, env = "PATCHWISE_DB", default_value = "patchwise.db")]
+    pub db: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build a fresh database holding the demo plant (or a synthetic one with --scale).
+    Demo(DemoArgs),
+    /// Serve the web dashboard and the JSON API (loopback only).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Plant files: check, import, export.
+    #[command(subcommand)]
+    Plant(PlantCmd),
+    /// Assets: list, show, import a CSV inventory.
+    #[command(subcommand)]
+    Assets(AssetsCmd),
+    /// Zones of the stored plant.
+    #[command(subcommand)]
+    Zones(ZonesCmd),
+    /// Conduits and their rules.
+    #[command(subcommand)]
+    Conduits(ConduitsCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Serve the dashboard on the new database afterwards.
+    #[arg(long)]
+    pub serve: bool,
+    /// Address to serve on with --serve.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Generate a synthetic plant of N assets with the demo's structure instead (for benchmarks).
+    #[arg(long, value_name = "N")]
+    pub scale: Option<usize>,
+    /// Replace a database that holds non-demo data.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlantCmd {
+    /// Validate a plant file and report every problem with line and column; changes nothing.
+    Check { file: PathBuf },
+    /// Store a plant file; a re-import updates in place and reports what was added, changed and removed.
+    Import {
+        file: PathBuf,
+        /// Report what would change without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the stored plant as a plant file (to stdout unless -o is given).
+    Export {
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct FilterArgs {
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// Asset kind (plc, hmi, engineering-workstation, …).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Text to find in id, name, vendor, product, model or address.
+    #[arg(long, short)]
+    pub query: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn into_filter(self) -> anyhow::Result<AssetFilter> {
+        let kind = match self.kind {
+            Some(k) => Some(k.parse::<model::AssetKind>()?),
+            None => None,
+        };
+        Ok(AssetFilter { site: self.site, zone: self.zone, kind, text: self.query })
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AssetsCmd {
+    /// List assets (one line each, or a JSON array with --json).
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one asset with everything recorded about it.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add or update assets from a spreadsheet inventory (CSV); rows that cannot be taken are reported.
+    Import {
+        file: PathBuf,
+        /// Import nothing if any row is rejected.
+        #[arg(long)]
+        strict: bool,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ZonesCmd {
+    /// List zones with their Purdue level, subnets and asset counts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConduitsCmd {
+    /// List conduits and their rules.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}

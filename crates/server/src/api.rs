@@ -1,0 +1,135 @@
+//! The JSON API under `/api/v1/`. Records are the `model` types serialised as they are, so the
+//! API, the plant file and the CLI's `--json` output speak one vocabulary.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /api/v1/health` | `{"status":"ok","version","sites","zones","assets"}` |
+//! | `GET /api/v1/assets` | `{"items":[AssetSummary],"next":id or null,"total","limit"}`; filters `site`, `zone`, `kind`, `q`; paging `limit` (default 1000, at most 10000) and `after=<id>` |
+//! | `GET /api/v1/assets/{id}` | the full `Asset` |
+//! | `GET /api/v1/sites` | `[Site]` |
+//! | `GET /api/v1/zones` | `[Zone + "assets": count]` |
+//! | `GET /api/v1/conduits` | `[Conduit]` with rules |
+//! | `GET /api/v1/entry-points` | `[EntryPoint]` with attachments |
+//!
+//! Errors are `{"error":{"code","message"}}`; see `error` for the codes.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use model::{Asset, AssetSummary, Conduit, EntryPoint, Site, Zone};
+use serde::Serialize;
+
+use crate::error::{ApiError, Failure};
+use crate::query::{self, AssetQuery};
+use crate::{AppState, VERSION};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/assets", get(assets))
+        .route("/api/v1/assets/{id}", get(asset))
+        .route("/api/v1/sites", get(sites))
+        .route("/api/v1/zones", get(zones))
+        .route("/api/v1/conduits", get(conduits))
+        .route("/api/v1/entry-points", get(entry_points))
+}
+
+/// Query pairs of a request, or a `bad_request` naming what was wrong with them.
+pub(crate) type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+pub(crate) fn pairs(q: Pairs) -> Result<Vec<(String, String)>, Failure> {
+    q.map(|Query(p)| p).map_err(|e| Failure::bad_request(format!("the query string is malformed: {}", e.body_text())))
+}
+
+/// The id of a `{id}` path segment.
+pub(crate) fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Failure> {
+    p.map(|Path(id)| id).map_err(|e| Failure::bad_request(format!("the path is malformed: {}", e.body_text())))
+}
+
+#[derive(Debug, Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    sites: usize,
+    zones: usize,
+    assets: usize,
+}
+
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let (sites, zones, assets) = state
+        .with_store(|s| {
+            let assets = s.asset_counts_by_zone()?.iter().map(|(_, n)| n).sum();
+            Ok((s.sites()?.len(), s.zones()?.len(), assets))
+        })
+        .await?;
+    Ok(Json(Health { status: "ok", version: VERSION, sites, zones, assets }))
+}
+
+#[derive(Debug, Serialize)]
+struct AssetList {
+    items: Vec<AssetSummary>,
+    /// Pass as `after` to get the next page; null on the last page.
+    next: Option<String>,
+    /// Assets matching the filter over all pages.
+    total: usize,
+    limit: usize,
+}
+
+async fn assets(State(state): State<AppState>, q: Pairs) -> Result<Json<AssetList>, ApiError> {
+    let q = AssetQuery::parse(&pairs(q)?, query::DEFAULT_LIMIT)?;
+    let limit = q.limit;
+    let page = state.with_store(move |s| query::fetch(s, &q)).await?;
+    Ok(Json(AssetList { items: page.items, next: page.next, total: page.total, limit }))
+}
+
+async fn asset(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Asset>, ApiError> {
+    let id = path_id(id)?;
+    let found = state
+        .with_store(move |s| {
+            s.asset(&id)?.ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))
+        })
+        .await?;
+    Ok(Json(found))
+}
+
+async fn sites(State(state): State<AppState>) -> Result<Json<Vec<Site>>, ApiError> {
+    Ok(Json(state.with_store(|s| Ok(s.sites()?)).await?))
+}
+
+/// A zone with the number of assets in it.
+#[derive(Debug, Serialize)]
+struct ZoneWithCount {
+    #[serde(flatten)]
+    zone: Zone,
+    assets: usize,
+}
+
+async fn zones(State(state): State<AppState>) -> Result<Json<Vec<ZoneWithCount>>, ApiError> {
+    let out = state
+        .with_store(|s| {
+            let counts: BTreeMap<String, usize> = s.asset_counts_by_zone()?.into_iter().collect();
+            Ok(s.zones()?
+                .into_iter()
+                .map(|zone| {
+                    let assets = counts.get(&zone.id).copied().unwrap_or(0);
+                    ZoneWithCount { zone, assets }
+                })
+                .collect())
+        })
+        .await?;
+    Ok(Json(out))
+}
+
+async fn conduits(State(state): State<AppState>) -> Result<Json<Vec<Conduit>>, ApiError> {
+    Ok(Json(state.with_store(|s| Ok(s.conduits()?)).await?))
+}
+
+async fn entry_points(State(state): State<AppState>) -> Result<Json<Vec<EntryPoint>>, ApiError> {
+    Ok(Json(state.with_store(|s| Ok(s.entry_points()?)).await?))
+}

@@ -1,0 +1,413 @@
+//! `GET /assets/{id}`: everything recorded about one asset and what the plant model says around
+//! it — its zone and site, redundancy peers, what it depends on and what depends on it, the
+//! conduit rules that reach it and the entry points that name it.
+//!
+//! "Today" (for the end-of-life flag) is read from the clock in the handler and passed to the
+//! pure `render`.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use model::{Asset, Conduit, Date, Plant, Rule, SupportStatus};
+
+use super::overview::attachment;
+use super::{endpoint_covers, mission_badge, respond, rules_table, safety_badge, text_or_none};
+use crate::AppState;
+use crate::api::path_id;
+use crate::error::Failure;
+use crate::html::{self, Html};
+
+/// How far ahead an announced end of life is flagged.
+const EOL_WARNING_DAYS: i64 = 365;
+
+pub(crate) async fn handler(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
+    let today = time::OffsetDateTime::now_utc().date();
+    let data = match path_id(id) {
+        Ok(id) => {
+            state
+                .with_store(move |s| {
+                    // The asset first, so a wrong id costs no plant read.
+                    if s.asset(&id)?.is_none() {
+                        return Err(Failure::not_found(format!("there is no asset with id `{id}`")));
+                    }
+                    let plant = s.plant()?;
+                    Ok((id, plant))
+                })
+                .await
+        }
+        Err(f) => Err(f),
+    };
+    let title = match &data {
+        Ok((id, plant)) => plant.assets.iter().find(|a| &a.id == id).map(|a| a.name.clone()).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let body = data.and_then(|(id, plant)| {
+        render(&plant, &id, today).ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))
+    });
+    respond(&state, &title, Some("/assets"), body)
+}
+
+/// The asset page, or `None` when the plant has no asset `id`.
+pub(crate) fn render(plant: &Plant, id: &str, today: Date) -> Option<Html> {
+    let a = plant.assets.iter().find(|a| a.id == id)?;
+    let zone = plant.zones.iter().find(|z| z.id == a.zone);
+    let site = zone.and_then(|z| plant.sites.iter().find(|s| s.id == z.site));
+    let name_of = |id: &str| plant.assets.iter().find(|x| x.id == id).map(|x| x.name.clone());
+
+    let mut h = Html::new();
+    h.el("h1", &[], &a.name);
+    h.open("p", &[("class", "sub")]).el("code", &[], &a.id).text(format!(" · {} · from {}", a.kind, a.origin));
+    if let Some(m) = a.mission_impact {
+        h.raw(" ");
+        mission_badge(&mut h, m);
+    }
+    if let Some(s) = a.safety_impact {
+        h.raw(" ");
+        safety_badge(&mut h, s);
+    }
+    h.close("p");
+
+    let owner = a.owner.as_deref().filter(|o| !o.trim().is_empty());
+    if owner.is_none() {
+        h.open("p", &[("class", "notice notice-bad")])
+            .el("strong", &[], "Unowned.")
+            .text(" Nobody is recorded as responsible for this asset, so nobody is accountable for patching or shielding it.")
+            .close("p");
+    }
+    support_notice(&mut h, a, today);
+
+    // Identity
+    h.el("h2", &[], "Identity");
+    facts(
+        &mut h,
+        &[
+            ("Vendor", a.identity.vendor.as_deref()),
+            ("Product", a.identity.product.as_deref()),
+            ("Model / order number", a.identity.model.as_deref()),
+            ("Hardware version", a.identity.hardware_version.as_deref()),
+            ("Firmware", a.identity.firmware.as_deref()),
+            ("Operating system", a.identity.os.as_deref()),
+            ("Serial number", a.identity.serial.as_deref()),
+        ],
+    );
+
+    // Placement
+    h.el("h2", &[], "Placement");
+    h.raw("<dl class=\"facts\"><dt>Site</dt><dd>");
+    match (site, zone) {
+        (Some(s), _) => {
+            h.text(&s.name).text(" ").el("code", &[], &s.id);
+        }
+        (None, Some(z)) => {
+            h.el("code", &[], &z.site).text(" (not a recorded site)");
+        }
+        (None, None) => {
+            h.el("span", &[("class", "none")], "unknown");
+        }
+    }
+    h.raw("</dd><dt>Zone</dt><dd>");
+    match zone {
+        Some(z) => {
+            h.link(&html::zone_href(&z.id), &z.name).text(" ").el("code", &[], &z.id);
+            if z.safety {
+                h.raw(" ").el("span", &[("class", "badge badge-safety")], "safety zone");
+            }
+        }
+        None => {
+            h.el("code", &[], &a.zone).text(" (not a recorded zone)");
+        }
+    }
+    h.raw("</dd><dt>Purdue level</dt><dd>");
+    match zone {
+        Some(z) => h.text(z.purdue.label()),
+        None => h.el("span", &[("class", "none")], "unknown"),
+    };
+    h.raw("</dd><dt>Line</dt><dd>");
+    text_or_none(&mut h, a.line.as_deref());
+    h.raw("</dd><dt>Location</dt><dd>");
+    text_or_none(&mut h, a.location.as_deref());
+    h.raw("</dd></dl>");
+
+    // Addresses
+    h.el("h2", &[], "Addresses");
+    h.raw("<dl class=\"facts\"><dt>IP</dt><dd>");
+    list_codes(&mut h, a.ips.iter().map(|i| i.to_string()));
+    h.raw("</dd><dt>MAC</dt><dd>");
+    list_codes(&mut h, a.macs.iter().map(|m| m.to_string()));
+    h.raw("</dd></dl>");
+
+    // Services
+    h.el("h2", &[], "Services");
+    if a.services.is_empty() {
+        h.el("p", &[("class", "none")], "No services recorded.");
+    } else {
+        h.raw("<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Protocol</th><th scope=\"col\">Port</th>")
+            .raw("<th scope=\"col\">Application</th></tr></thead><tbody>");
+        for s in &a.services {
+            h.raw("<tr>").el("td", &[], s.protocol).el("td", &[], s.port).open("td", &[]);
+            text_or_none(&mut h, s.name.as_deref());
+            h.raw("</td></tr>");
+        }
+        h.raw("</tbody></table></div>");
+    }
+
+    // Components
+    h.el("h2", &[], "Components");
+    if a.components.is_empty() {
+        h.el(
+            "p",
+            &[("class", "none")],
+            "No components recorded; vulnerabilities can only be matched on the identity above.",
+        );
+    } else {
+        h.raw("<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Vendor</th>")
+            .raw("<th scope=\"col\">Name</th><th scope=\"col\">Version</th><th scope=\"col\">CPE</th><th scope=\"col\">purl</th>")
+            .raw("</tr></thead><tbody>");
+        for c in &a.components {
+            h.raw("<tr>").el("td", &[], c.kind).open("td", &[]);
+            text_or_none(&mut h, c.vendor.as_deref());
+            h.close("td").el("td", &[], &c.name).open("td", &[]);
+            text_or_none(&mut h, c.version.as_deref());
+            h.close("td").open("td", &[]);
+            code_or_none(&mut h, c.cpe.as_deref());
+            h.close("td").open("td", &[]);
+            code_or_none(&mut h, c.purl.as_deref());
+            h.raw("</td></tr>");
+        }
+        h.raw("</tbody></table></div>");
+    }
+
+    // Ownership and impact
+    h.el("h2", &[], "Ownership and impact");
+    h.raw("<dl class=\"facts\"><dt>Owner</dt><dd>");
+    match owner {
+        Some(o) => h.text(o),
+        None => h.el("strong", &[("class", "badge badge-bad")], "unowned"),
+    };
+    h.raw("</dd><dt>Mission impact</dt><dd>");
+    text_or_none(&mut h, a.mission_impact.map(|m| m.as_str()));
+    h.raw("</dd><dt>Safety impact</dt><dd>");
+    text_or_none(&mut h, a.safety_impact.map(|s| s.as_str()));
+    h.raw("</dd><dt>Redundancy group</dt><dd>");
+    match &a.redundancy_group {
+        Some(g) => {
+            h.el("code", &[], g);
+            let peers: Vec<&Asset> =
+                plant.assets.iter().filter(|p| p.id != a.id && p.redundancy_group.as_ref() == Some(g)).collect();
+            if peers.is_empty() {
+                h.text(" — ").el("span", &[("class", "badge badge-warn")], "no peer recorded");
+            } else {
+                h.text(" with ");
+                asset_links(&mut h, peers.iter().map(|p| (p.id.as_str(), Some(p.name.clone()))));
+            }
+        }
+        None => {
+            h.el("span", &[("class", "none")], "none: taking this asset down stops what it does");
+        }
+    }
+    h.raw("</dd></dl>");
+
+    // Support
+    h.el("h2", &[], "Vendor support");
+    h.raw("<dl class=\"facts\"><dt>Status</dt><dd>");
+    text_or_none(&mut h, a.support.as_ref().map(|s| s.status.as_str()));
+    h.raw("</dd><dt>End of life</dt><dd>");
+    match a.support.as_ref().and_then(|s| s.end_of_life) {
+        Some(d) => {
+            h.text(d);
+            if d < today {
+                h.raw(" ").el("span", &[("class", "badge badge-bad")], "past end of life");
+            }
+        }
+        None => {
+            h.el("span", &[("class", "none")], "not announced or not recorded");
+        }
+    }
+    h.raw("</dd></dl>");
+
+    // Certified baseline
+    h.el("h2", &[], "Certified baseline");
+    match &a.certified_baseline {
+        Some(b) => {
+            h.raw("<dl class=\"facts\"><dt>Baseline</dt><dd>").text(&b.name).raw("</dd><dt>Certified by</dt><dd>");
+            h.text(&b.source).raw("</dd><dt>Date</dt><dd>");
+            text_or_none(&mut h, b.date.map(|d| d.to_string()).as_deref());
+            h.raw("</dd><dt>Consists of</dt><dd>");
+            if b.items.is_empty() {
+                h.el("span", &[("class", "none")], "no items recorded");
+            } else {
+                h.raw("<ul class=\"plain\">");
+                for i in &b.items {
+                    h.el("li", &[], i);
+                }
+                h.raw("</ul>");
+            }
+            h.raw("</dd></dl>");
+        }
+        None => {
+            h.el("p", &[("class", "none")], "No vendor-certified baseline recorded.");
+        }
+    }
+
+    // Dependencies
+    h.el("h2", &[], "Dependencies");
+    let depended_by: Vec<&Asset> = plant.assets.iter().filter(|x| x.depends_on.iter().any(|d| d == &a.id)).collect();
+    h.raw("<dl class=\"facts\"><dt>Depends on</dt><dd>");
+    if a.depends_on.is_empty() {
+        h.el("span", &[("class", "none")], "nothing recorded");
+    } else {
+        asset_links(&mut h, a.depends_on.iter().map(|d| (d.as_str(), name_of(d))));
+    }
+    h.raw("</dd><dt>Depended on by</dt><dd>");
+    if depended_by.is_empty() {
+        h.el("span", &[("class", "none")], "nothing recorded");
+    } else {
+        asset_links(&mut h, depended_by.iter().map(|x| (x.id.as_str(), Some(x.name.clone()))));
+    }
+    h.raw("</dd></dl>");
+
+    // Entry points that name the asset or its zone
+    let mut reach = Html::new();
+    let mut any_entry = false;
+    for ep in &plant.entry_points {
+        for at in &ep.attachments {
+            if attachment_names(at, a) {
+                any_entry = true;
+                reach.raw("<li>").el("strong", &[], &ep.name).text(format!(" ({}) — ", ep.kind));
+                attachment(&mut reach, ep.kind, at, &name_of);
+                reach.raw("</li>");
+            }
+        }
+    }
+    h.el("h2", &[], "Entry points");
+    if any_entry {
+        h.raw("<ul>").append(&reach).raw("</ul>");
+    } else {
+        h.el("p", &[("class", "none")], "No entry point attaches directly to this asset or its zone.");
+    }
+
+    // Conduit rules
+    h.el("h2", &[], "Conduit rules that reach this asset");
+    let rows: Vec<(&Conduit, Vec<&Rule>)> = plant
+        .conduits
+        .iter()
+        .map(|c| (c, c.rules.iter().filter(|r| rule_reaches(c, r, a)).collect::<Vec<_>>()))
+        .filter(|(_, rules)| !rules.is_empty())
+        .collect();
+    if rows.is_empty() {
+        h.el("p", &[("class", "none")], "No conduit rule names this asset, its zone or its addresses.");
+    } else {
+        rules_table(
+            &mut h,
+            "Rules naming this asset, its zone or one of its addresses, and rules from or to any in a conduit of its zone",
+            &rows,
+        );
+    }
+
+    if !a.tags.is_empty() || a.description.is_some() {
+        h.el("h2", &[], "Notes");
+        if let Some(d) = &a.description {
+            h.el("p", &[], d);
+        }
+        if !a.tags.is_empty() {
+            h.open("p", &[]).text("Tags: ");
+            list_codes(&mut h, a.tags.iter().cloned());
+            h.close("p");
+        }
+    }
+    Some(h)
+}
+
+/// End of life passed, coming, or declared without a date.
+fn support_notice(h: &mut Html, a: &Asset, today: Date) {
+    let Some(support) = &a.support else { return };
+    match support.end_of_life {
+        Some(eol) if eol < today => {
+            let days = (today - eol).whole_days();
+            h.open("p", &[("class", "notice notice-bad")])
+                .el("strong", &[], "Past end of life.")
+                .text(format!(" Vendor support ended on {eol}, {days} days ago: no further fixes should be expected."))
+                .close("p");
+        }
+        Some(eol) if (eol - today).whole_days() <= EOL_WARNING_DAYS => {
+            let days = (eol - today).whole_days();
+            h.open("p", &[("class", "notice")])
+                .el("strong", &[], "End of life approaching.")
+                .text(format!(" Vendor support ends on {eol}, in {days} days."))
+                .close("p");
+        }
+        None if support.status == SupportStatus::EndOfLife => {
+            h.open("p", &[("class", "notice notice-bad")])
+                .el("strong", &[], "End of life.")
+                .text(" The vendor no longer supports this asset.")
+                .close("p");
+        }
+        _ => {}
+    }
+}
+
+fn facts(h: &mut Html, rows: &[(&str, Option<&str>)]) {
+    h.raw("<dl class=\"facts\">");
+    for (label, value) in rows {
+        h.el("dt", &[], label).open("dd", &[]);
+        text_or_none(h, *value);
+        h.close("dd");
+    }
+    h.raw("</dl>");
+}
+
+fn list_codes(h: &mut Html, items: impl Iterator<Item = String>) {
+    let mut empty = true;
+    for (i, s) in items.enumerate() {
+        if i > 0 {
+            h.raw(", ");
+        }
+        h.el("code", &[], s);
+        empty = false;
+    }
+    if empty {
+        h.el("span", &[("class", "none")], "none recorded");
+    }
+}
+
+fn code_or_none(h: &mut Html, v: Option<&str>) {
+    match v {
+        Some(v) => h.el("code", &[], v),
+        None => h.el("span", &[("class", "none")], "—"),
+    };
+}
+
+/// Links to asset pages; ids not in the inventory are flagged.
+fn asset_links<'a>(h: &mut Html, items: impl Iterator<Item = (&'a str, Option<String>)>) {
+    h.raw("<ul class=\"plain\">");
+    for (id, name) in items {
+        h.raw("<li>");
+        match name {
+            Some(n) => {
+                h.link(&html::asset_href(id), n).text(" ").el("code", &[], id);
+            }
+            None => {
+                h.el("code", &[], id).raw(" ").el("span", &[("class", "badge badge-warn")], "not in the inventory");
+            }
+        }
+        h.raw("</li>");
+    }
+    h.raw("</ul>");
+}
+
+/// Whether a rule in conduit `c` can apply to asset `a` on either side.
+fn rule_reaches(c: &Conduit, r: &Rule, a: &Asset) -> bool {
+    let in_conduit = c.zones.contains(&a.zone);
+    endpoint_covers(&r.from, a, in_conduit) || endpoint_covers(&r.to, a, in_conduit)
+}
+
+/// Whether an entry point attachment names the asset or lands in its zone.
+fn attachment_names(at: &model::Attachment, a: &Asset) -> bool {
+    use model::Attachment::*;
+    match at {
+        Zone { zone } => zone == &a.zone,
+        PortForward { asset, .. } => asset == &a.id,
+        Vpn { gateway, zone, .. } => gateway == &a.id || zone == &a.zone,
+        JumpHost { host, .. } => host == &a.id,
+    }
+}
