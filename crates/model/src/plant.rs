@@ -271,14 +271,15 @@ impl Plant {
         let mut claimed: Vec<(&IpNet, &str)> = Vec::new();
         for z in &self.zones {
             for (i, net) in z.subnets.iter().enumerate() {
-                for (other, owner) in &claimed {
-                    if crate::net::overlaps(net, other) && *owner != z.id {
-                        p(
-                            format!("zone {}", z.id),
-                            &format!("subnets[{i}]"),
-                            format!("subnet {net} overlaps {other}, claimed by zone `{owner}`"),
-                        );
-                    }
+                // One report per subnet keeps the output bounded on hostile input.
+                if let Some((other, owner)) =
+                    claimed.iter().find(|(other, owner)| crate::net::overlaps(net, other) && *owner != z.id)
+                {
+                    p(
+                        format!("zone {}", z.id),
+                        &format!("subnets[{i}]"),
+                        format!("subnet {net} overlaps {other}, claimed by zone `{owner}`"),
+                    );
                 }
                 claimed.push((net, &z.id));
             }
