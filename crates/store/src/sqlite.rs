@@ -1,0 +1,183 @@
+//! The SQLite backend of [`Store`]: one database file, WAL journal, foreign keys on.
+//!
+//! The file is created and migrated by [`SqliteStore::open`]; readers that must never change it
+//! (the web server) use [`SqliteStore::open_read_only`]. Every write goes through one `IMMEDIATE`
+//! transaction that reads the stored state, checks it, writes only what changed and appends the
+//! import log, so an import commits whole or leaves the file untouched.
+//!
+//! This module must never leak SQL or `rusqlite` types through the [`Store`] trait; the only
+//! SQLite-specific public items are the constructors, [`SqliteStore::logical_dump`] and
+//! [`SqliteStore::SCHEMA_VERSION`].
+
+use std::path::Path;
+use std::time::Duration;
+
+use model::{Asset, AssetSummary, Conduit, EntryPoint, Plant, PlantDiff, Site, Zone};
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+use crate::{AssetFilter, ImportRecord, ImportSource, Store, StoreError};
+
+mod dump;
+mod migrate;
+mod read;
+mod write;
+
+/// Names the database file in every SQLite error.
+pub(crate) trait At<T> {
+    fn at(self, path: &str) -> Result<T, StoreError>;
+}
+
+impl<T> At<T> for rusqlite::Result<T> {
+    fn at(self, path: &str) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Sqlite { path: path.to_string(), source })
+    }
+}
+
+/// A plant store in one SQLite database file (or in memory, for tests).
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+    /// The file as the caller named it; `:memory:` for an in-memory store.
+    path: String,
+    read_only: bool,
+}
+
+/// Statements the store keeps prepared; enough for every statement it runs.
+const STATEMENT_CACHE: usize = 64;
+
+impl SqliteStore {
+    /// The schema version this build creates and understands.
+    pub const SCHEMA_VERSION: i64 = migrate::SCHEMA_VERSION;
+
+    /// Opens the database file at `path`, creating it if it does not exist, and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let name = path.display().to_string();
+        let conn = Connection::open(path).at(&name)?;
+        Self::set_up(conn, name, false)
+    }
+
+    /// A fresh, empty database in memory.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let name = String::from(":memory:");
+        let conn = Connection::open_in_memory().at(&name)?;
+        Self::set_up(conn, name, false)
+    }
+
+    /// Opens an existing database for reading only. A missing file, or one whose schema is not
+    /// exactly this build's, is an error: a reader never creates or migrates a database.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let name = path.display().to_string();
+        if !path.is_file() {
+            return Err(StoreError::Refused(format!(
+                "database {name} does not exist; create it by importing a plant first"
+            )));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).at(&name)?;
+        Self::set_up(conn, name, true)
+    }
+
+    fn set_up(mut conn: Connection, path: String, read_only: bool) -> Result<Self, StoreError> {
+        conn.busy_timeout(Duration::from_millis(5000)).at(&path)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.pragma_update(None, "foreign_keys", true).at(&path)?;
+        if read_only {
+            migrate::check_current(&conn, &path)?;
+        } else {
+            // In memory the journal mode stays `memory`; the pragma then reports that and is harmless.
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())).at(&path)?;
+            conn.pragma_update(None, "synchronous", "NORMAL").at(&path)?;
+            migrate::migrate(&mut conn, &path)?;
+        }
+        Ok(SqliteStore { conn, path, read_only })
+    }
+
+    /// The database file as it was named when opened (`:memory:` in memory).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Every table's rows in a stable order, as text, together with the schema and its version:
+    /// two dumps are equal exactly when the databases hold the same content. For diagnostics and
+    /// for tests that prove a refused import changed nothing.
+    pub fn logical_dump(&self) -> Result<String, StoreError> {
+        let _snapshot = self.snapshot()?;
+        dump::logical_dump(&self.conn, &self.path)
+    }
+
+    /// A read transaction, so that several statements see one snapshot; none when one is already
+    /// open (a visitor calling back into the store), whose snapshot then serves.
+    fn snapshot(&self) -> Result<Option<Transaction<'_>>, StoreError> {
+        if self.conn.is_autocommit() { self.conn.unchecked_transaction().map(Some).at(&self.path) } else { Ok(None) }
+    }
+
+    fn writable(&self) -> Result<(), StoreError> {
+        if self.read_only {
+            Err(StoreError::Refused(format!("database {} is open read-only; nothing was changed", self.path)))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    fn plant(&self) -> Result<Plant, StoreError> {
+        let _snapshot = self.snapshot()?;
+        read::plant(&self.conn, &self.path)
+    }
+
+    fn preview_plant(&self, plant: &Plant) -> Result<PlantDiff, StoreError> {
+        let _snapshot = self.snapshot()?;
+        let old = read::plant(&self.conn, &self.path)?;
+        write::plan_plant(&self.path, &old, plant)
+    }
+
+    fn import_plant(&mut self, plant: &Plant, source: &ImportSource) -> Result<PlantDiff, StoreError> {
+        self.writable()?;
+        write::import_plant(&mut self.conn, &self.path, plant, source)
+    }
+
+    fn upsert_assets(&mut self, assets: &[Asset], source: &ImportSource) -> Result<PlantDiff, StoreError> {
+        self.writable()?;
+        write::upsert_assets(&mut self.conn, &self.path, assets, source)
+    }
+
+    fn sites(&self) -> Result<Vec<Site>, StoreError> {
+        read::docs(&self.conn, &self.path, read::Table::Sites)
+    }
+
+    fn zones(&self) -> Result<Vec<Zone>, StoreError> {
+        read::docs(&self.conn, &self.path, read::Table::Zones)
+    }
+
+    fn conduits(&self) -> Result<Vec<Conduit>, StoreError> {
+        read::docs(&self.conn, &self.path, read::Table::Conduits)
+    }
+
+    fn entry_points(&self) -> Result<Vec<EntryPoint>, StoreError> {
+        read::docs(&self.conn, &self.path, read::Table::EntryPoints)
+    }
+
+    fn asset(&self, id: &str) -> Result<Option<Asset>, StoreError> {
+        read::asset(&self.conn, &self.path, id)
+    }
+
+    fn asset_summaries(
+        &self,
+        filter: &AssetFilter,
+        visit: &mut dyn FnMut(AssetSummary) -> Result<(), StoreError>,
+    ) -> Result<usize, StoreError> {
+        // One read transaction so the asset scan and the address scan see the same snapshot.
+        let _snapshot = self.snapshot()?;
+        read::asset_summaries(&self.conn, &self.path, filter, visit)
+    }
+
+    fn asset_counts_by_zone(&self) -> Result<Vec<(String, usize)>, StoreError> {
+        read::asset_counts_by_zone(&self.conn, &self.path)
+    }
+
+    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
+        read::imports(&self.conn, &self.path)
+    }
+}

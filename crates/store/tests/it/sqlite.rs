@@ -1,0 +1,346 @@
+//! The SQLite backend: the conformance suite on a file and in memory, then what is particular to
+//! SQLite (migrations, read-only opening, what an import actually writes, rollback, corruption).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use model::*;
+use rusqlite::Connection;
+use store::{AssetFilter, SqliteStore, Store, StoreError};
+use tempfile::TempDir;
+
+use crate::conformance::Harness;
+use crate::fixtures::*;
+
+/// A store in a database file in a fresh temporary directory.
+pub struct FileHarness {
+    dir: TempDir,
+    store: SqliteStore,
+}
+
+impl FileHarness {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("plant.db")).unwrap();
+        FileHarness { dir, store }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("plant.db")
+    }
+
+    /// Closes and reopens the store, for changes made through a raw connection.
+    fn reopen(&mut self) {
+        self.store = SqliteStore::open(&self.path()).unwrap();
+    }
+
+    fn raw(&self) -> Connection {
+        Connection::open(self.path()).unwrap()
+    }
+}
+
+impl Harness for FileHarness {
+    fn store(&mut self) -> &mut dyn Store {
+        &mut self.store
+    }
+    fn dump(&self) -> String {
+        self.store.logical_dump().unwrap()
+    }
+}
+
+pub struct MemoryHarness(SqliteStore);
+
+impl Harness for MemoryHarness {
+    fn store(&mut self) -> &mut dyn Store {
+        &mut self.0
+    }
+    fn dump(&self) -> String {
+        self.0.logical_dump().unwrap()
+    }
+}
+
+mod file {
+    crate::store_conformance_suite!(super::FileHarness::new());
+}
+
+mod memory {
+    crate::store_conformance_suite!(super::MemoryHarness(store::SqliteStore::open_in_memory().unwrap()));
+}
+
+fn user_version(path: &Path) -> i64 {
+    Connection::open(path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn migrates_an_empty_file_and_reopens_idempotently() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").unwrap();
+    let dump = SqliteStore::open(&path).unwrap().logical_dump().unwrap();
+    assert_eq!(user_version(&path), SqliteStore::SCHEMA_VERSION);
+    assert!(dump.starts_with(&format!("user_version {}\n", SqliteStore::SCHEMA_VERSION)));
+    for table in ["sites", "zones", "zone_subnets", "conduits", "entry_points", "assets", "asset_addresses"] {
+        assert!(dump.contains(&format!("\ntable {table} (")), "{table} missing:\n{dump}");
+    }
+    let mode: String = Connection::open(&path).unwrap().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(SqliteStore::open(&path).unwrap().logical_dump().unwrap(), dump);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plant.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let newer = SqliteStore::SCHEMA_VERSION + 1;
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", newer).unwrap();
+    let name = path.display().to_string();
+    for result in [SqliteStore::open(&path), SqliteStore::open_read_only(&path)] {
+        match result.unwrap_err() {
+            StoreError::SchemaTooNew { path, found, known } => {
+                assert_eq!((path.as_str(), found, known), (name.as_str(), newer, SqliteStore::SCHEMA_VERSION));
+            }
+            other => panic!("expected SchemaTooNew, got {other:?}"),
+        }
+    }
+    assert!(SqliteStore::open(&path).unwrap_err().to_string().contains(&name));
+}
+
+#[test]
+fn read_only_open_of_a_missing_file_names_it_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.db");
+    let err = SqliteStore::open_read_only(&path).unwrap_err();
+    assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn read_only_open_of_an_uninitialised_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blank.db");
+    std::fs::write(&path, b"").unwrap();
+    let err = SqliteStore::open_read_only(&path).unwrap_err().to_string();
+    assert!(err.contains(&path.display().to_string()) && err.contains("not a patchwise database"), "{err}");
+}
+
+#[test]
+fn read_only_store_reads_and_refuses_writes() {
+    let mut h = FileHarness::new();
+    let p = small_plant();
+    h.store.import_plant(&p, &source("plant-file")).unwrap();
+    let path = h.path();
+    drop(h.store);
+    // The last writer closed: the WAL is checkpointed and removed, and a reader must cope.
+    let mut ro = SqliteStore::open_read_only(&path).unwrap();
+    assert_eq!(ro.plant().unwrap(), sorted(p.clone()));
+    let before = ro.logical_dump().unwrap();
+    let err = ro.import_plant(&p, &source("plant-file")).unwrap_err().to_string();
+    assert!(err.contains("read-only") && err.contains(&path.display().to_string()), "{err}");
+    assert!(ro.upsert_assets(&[csv_asset("C", "cell1")], &source("asset-csv")).is_err());
+    assert_eq!(ro.logical_dump().unwrap(), before);
+
+    // A reader sees a writer's later commits.
+    let mut w = SqliteStore::open(&path).unwrap();
+    w.upsert_assets(&[csv_asset("C", "cell1")], &source("asset-csv")).unwrap();
+    assert!(ro.asset("C").unwrap().is_some());
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+    let err = SqliteStore::open(&path).unwrap_err().to_string();
+    assert!(err.contains(&path.display().to_string()), "{err}");
+}
+
+/// Counts every row written, per table and operation, with triggers added behind the store's back.
+fn install_write_log(conn: &Connection) {
+    conn.execute_batch("CREATE TABLE write_log (tbl TEXT, op TEXT)").unwrap();
+    let tables = [
+        "sites",
+        "zones",
+        "zone_subnets",
+        "conduits",
+        "entry_points",
+        "assets",
+        "asset_addresses",
+        "asset_components",
+        "asset_services",
+        "asset_dependencies",
+        "imports",
+    ];
+    for t in tables {
+        for op in ["INSERT", "UPDATE", "DELETE"] {
+            conn.execute_batch(&format!(
+                "CREATE TRIGGER log_{t}_{op} AFTER {op} ON {t} BEGIN \
+                 INSERT INTO write_log VALUES ('{t}', '{}'); END",
+                op.to_lowercase()
+            ))
+            .unwrap();
+        }
+    }
+}
+
+fn take_write_log(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT tbl || ' ' || op || ' ' || count(*) FROM write_log GROUP BY tbl, op ORDER BY tbl, op")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<Vec<String>, _>>().unwrap();
+    conn.execute("DELETE FROM write_log", []).unwrap();
+    rows
+}
+
+#[test]
+fn imports_write_only_what_changed_and_update_in_place() {
+    let mut h = FileHarness::new();
+    let p = small_plant();
+    h.store.import_plant(&p, &source("plant-file")).unwrap();
+    let raw = h.raw();
+    install_write_log(&raw);
+    h.reopen();
+
+    h.store.import_plant(&p, &source("plant-file")).unwrap();
+    assert_eq!(take_write_log(&raw), ["imports insert 1"]);
+
+    let mut p2 = p.clone();
+    for a in p2.assets.iter_mut() {
+        match a.id.as_str() {
+            // Addresses change: the asset row is updated, its address rows rewritten.
+            "PLC-2" => a.ips.reverse(),
+            // Only a plain field: nothing but the asset row.
+            "HMI-1" => a.owner = Some("maintenance".into()),
+            _ => {}
+        }
+    }
+    for z in p2.zones.iter_mut().filter(|z| z.id == "dmz") {
+        z.name = "Industrial DMZ".into();
+    }
+    h.store.import_plant(&p2, &source("plant-file")).unwrap();
+    assert_eq!(
+        take_write_log(&raw),
+        [
+            "asset_addresses delete 2",
+            "asset_addresses insert 2",
+            "assets update 2",
+            "imports insert 1",
+            "zones update 1"
+        ]
+    );
+
+    h.store.upsert_assets(&[csv_asset("CSV-1", "cell1")], &source("asset-csv")).unwrap();
+    assert_eq!(take_write_log(&raw), ["assets insert 1", "imports insert 1"]);
+}
+
+#[test]
+fn a_failure_in_the_middle_of_the_writes_rolls_everything_back() {
+    let mut h = FileHarness::new();
+    let p = small_plant();
+    h.store.import_plant(&p, &source("plant-file")).unwrap();
+    h.raw()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON assets WHEN NEW.id = 'BOOM' \
+             BEGIN SELECT RAISE(ABORT, 'boom'); END",
+        )
+        .unwrap();
+    h.reopen();
+    let before = h.dump();
+
+    let mut p2 = edited_everywhere(&p);
+    p2.assets.push(asset("BOOM", "cell1", AssetKind::Plc, "X", "Y", &[]));
+    let err = h.store.import_plant(&p2, &source("plant-file")).unwrap_err();
+    assert!(matches!(err, StoreError::Sqlite { .. }), "{err:?}");
+    assert!(err.to_string().contains(&h.path().display().to_string()) && err.to_string().contains("boom"));
+    assert_eq!(h.dump(), before);
+}
+
+/// Every record changed, and a removal, so a half-applied import would show in the dump.
+fn edited_everywhere(p: &Plant) -> Plant {
+    let mut p = p.clone();
+    p.sites.iter_mut().for_each(|s| s.name.push('!'));
+    p.zones.iter_mut().for_each(|z| z.name.push('!'));
+    p.conduits.iter_mut().for_each(|c| c.name.push('!'));
+    p.assets.iter_mut().for_each(|a| a.name.push('!'));
+    p.assets.retain(|a| a.id != "EWS-1");
+    p
+}
+
+#[test]
+fn an_unreadable_record_is_reported_with_its_id() {
+    let mut h = FileHarness::new();
+    h.store.import_plant(&small_plant(), &source("plant-file")).unwrap();
+    h.raw().execute("UPDATE assets SET doc = '{' WHERE id = 'PLC-1'", []).unwrap();
+    h.raw().execute("UPDATE assets SET kind = 'toaster' WHERE id = 'PLC-2'", []).unwrap();
+    for err in [h.store.asset("PLC-1").unwrap_err(), h.store.plant().unwrap_err()] {
+        assert!(matches!(&err, StoreError::Corrupt { what, .. } if what == "asset PLC-1"), "{err:?}");
+    }
+    let err = h.store.asset_summaries(&AssetFilter::default(), &mut |_| Ok(())).unwrap_err();
+    assert!(matches!(&err, StoreError::Corrupt { what, .. } if what == "asset PLC-2 column kind"), "{err:?}");
+    assert!(err.to_string().contains("toaster"));
+}
+
+/// Scale: `cargo test -p store --release -- --ignored --nocapture scale`. Set `STORE_BENCH_KEEP`
+/// to a path to keep the 100,000-asset database for inspection.
+#[test]
+#[ignore = "benchmark; run explicitly"]
+fn scale_100k_assets() {
+    let n = 100_000;
+    let t = Instant::now();
+    let plant = generated_plant(n);
+    eprintln!("generate {n} assets: {:?}", t.elapsed());
+
+    let mut h = FileHarness::new();
+    let t = Instant::now();
+    let diff = h.store.import_plant(&plant, &source("demo")).unwrap();
+    eprintln!("import_plant into empty file: {:?} ({} records added)", t.elapsed(), diff.added.len());
+    let size = std::fs::metadata(h.path()).unwrap().len();
+    eprintln!("database size: {:.1} MiB", size as f64 / 1048576.0);
+    if let Some(keep) = std::env::var_os("STORE_BENCH_KEEP") {
+        std::fs::copy(h.path(), keep).unwrap();
+    }
+
+    let t = Instant::now();
+    let listed = h.store.asset_summaries(&AssetFilter::default(), &mut |_| Ok(())).unwrap();
+    eprintln!("asset_summaries, all: {:?} ({listed} assets)", t.elapsed());
+
+    let t = Instant::now();
+    let mut bytes = 0;
+    let listed = h
+        .store
+        .asset_summaries(&AssetFilter::default(), &mut |s| {
+            bytes += serde_json::to_vec(&s).unwrap().len();
+            Ok(())
+        })
+        .unwrap();
+    eprintln!("asset_summaries, all, serialised to JSON: {:?} ({listed} assets, {bytes} bytes)", t.elapsed());
+    assert_eq!(listed, n);
+
+    let t = Instant::now();
+    let f = AssetFilter { text: Some("10.7.1".into()), ..AssetFilter::default() };
+    let listed = h.store.asset_summaries(&f, &mut |_| Ok(())).unwrap();
+    eprintln!("asset_summaries, text filter: {:?} ({listed} assets)", t.elapsed());
+
+    let t = Instant::now();
+    let f = AssetFilter { zone: Some("z042".into()), ..AssetFilter::default() };
+    let listed = h.store.asset_summaries(&f, &mut |_| Ok(())).unwrap();
+    eprintln!("asset_summaries, zone filter: {:?} ({listed} assets)", t.elapsed());
+
+    let t = Instant::now();
+    let diff = h.store.import_plant(&plant, &source("demo")).unwrap();
+    eprintln!("identical re-import: {:?} (empty: {})", t.elapsed(), diff.is_empty());
+
+    let mut edited = plant.clone();
+    for a in edited.assets.iter_mut().step_by(100) {
+        a.identity.firmware = Some("9.9".into());
+    }
+    edited.assets.truncate(n - 1000);
+    let t = Instant::now();
+    let diff = h.store.import_plant(&edited, &source("demo")).unwrap();
+    eprintln!("edited re-import: {:?} ({} changed, {} removed)", t.elapsed(), diff.changed.len(), diff.removed.len());
+
+    let t = Instant::now();
+    let back = h.store.plant().unwrap();
+    eprintln!("plant(): {:?}", t.elapsed());
+    assert_eq!(back.assets.len(), n - 1000);
+}
