@@ -42,7 +42,7 @@ fn edited_plant_reimport_reports_added_changed_removed() {
     let ids: Vec<String> = plant.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
 
     // Remove the last asset block (unless something references it), rename the first asset.
-    let victim = ids.iter().rev().find(|id| text.matches(&format!("\"{id}\"")).count() == 1).unwrap().clone();
+    let victim = ids.iter().rev().find(|id| text.matches(id.as_str()).count() == 1).unwrap().clone();
     let start = text.find(&format!("id = \"{victim}\"")).unwrap();
     let block_start = text[..start].rfind("[[asset]]").unwrap();
     let block_end = text[start..].find("\n[[asset]]").map(|i| start + i + 1).unwrap_or(text.len());
