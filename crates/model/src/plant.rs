@@ -267,22 +267,37 @@ impl Plant {
                 p(format!("zone {}", z.id), "site", format!("unknown site `{}`", z.site));
             }
         }
-        // Overlapping subnets: each pair reported once, on the later zone.
-        let mut claimed: Vec<(&IpNet, &str)> = Vec::new();
+        // Overlapping subnets. Two CIDR blocks overlap only when one contains the other, so after
+        // sorting by (network, prefix) each block needs comparing only with the innermost block
+        // still enclosing it: O(n log n) at any plant size, and at most one report per subnet.
+        // A report goes on the block written later in the file and names the earlier one.
+        let mut blocks: Vec<(IpNet, usize, &str, usize)> = Vec::new(); // (net, file order, zone, index)
         for z in &self.zones {
             for (i, net) in z.subnets.iter().enumerate() {
-                // One report per subnet keeps the output bounded on hostile input.
-                if let Some((other, owner)) =
-                    claimed.iter().find(|(other, owner)| crate::net::overlaps(net, other) && *owner != z.id)
-                {
-                    p(
-                        format!("zone {}", z.id),
-                        &format!("subnets[{i}]"),
-                        format!("subnet {net} overlaps {other}, claimed by zone `{owner}`"),
-                    );
-                }
-                claimed.push((net, &z.id));
+                blocks.push((net.trunc(), blocks.len(), &z.id, i));
             }
+        }
+        blocks.sort_by(|a, b| (a.0.network(), a.0.prefix_len(), a.1).cmp(&(b.0.network(), b.0.prefix_len(), b.1)));
+        let mut reported: BTreeMap<usize, (String, String, String)> = BTreeMap::new();
+        let mut enclosing: Vec<&(IpNet, usize, &str, usize)> = Vec::new();
+        for b in &blocks {
+            while enclosing.last().is_some_and(|top| !top.0.contains(&b.0)) {
+                enclosing.pop();
+            }
+            if let Some(outer) = enclosing.iter().rev().find(|o| o.2 != b.2) {
+                let (later, earlier) = if b.1 > outer.1 { (b, *outer) } else { (*outer, b) };
+                reported.entry(later.1).or_insert_with(|| {
+                    (
+                        format!("zone {}", later.2),
+                        format!("subnets[{}]", later.3),
+                        format!("subnet {} overlaps {}, claimed by zone `{}`", later.0, earlier.0, earlier.2),
+                    )
+                });
+            }
+            enclosing.push(b);
+        }
+        for (_, (subject, field, message)) in reported {
+            p(subject, &field, message);
         }
 
         for c in &self.conduits {
@@ -409,5 +424,58 @@ impl Plant {
     /// The zone that holds an address, by subnet.
     pub fn zone_of_ip(&self, ip: &IpAddr) -> Option<&Zone> {
         self.zones.iter().find(|z| z.subnets.iter().any(|n| n.contains(ip)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(id: &str, nets: &[&str]) -> Zone {
+        Zone {
+            id: id.into(),
+            site: "s".into(),
+            name: id.into(),
+            purdue: Purdue::L1,
+            subnets: nets.iter().map(|n| n.parse().unwrap()).collect(),
+            target_sl: None,
+            safety: false,
+            description: None,
+        }
+    }
+
+    fn plant(zones: Vec<Zone>) -> Plant {
+        Plant {
+            sites: vec![Site { id: "s".into(), name: "S".into(), location: None, timezone: None, description: None }],
+            zones,
+            ..Plant::default()
+        }
+    }
+
+    #[test]
+    fn overlapping_subnets_are_reported_on_the_later_zone() {
+        let p = plant(vec![
+            zone("a", &["10.0.0.0/16"]),
+            zone("b", &["10.1.0.0/16", "10.0.5.0/24"]),
+            zone("c", &["10.0.5.128/25", "10.2.0.0/16"]),
+            zone("d", &["10.0.6.0/24"]),
+        ]);
+        let msgs: Vec<String> = p.problems().iter().map(|p| format!("{} {}: {}", p.subject, p.field, p.message)).collect();
+        assert_eq!(
+            msgs,
+            [
+                "zone b subnets[1]: subnet 10.0.5.0/24 overlaps 10.0.0.0/16, claimed by zone `a`",
+                "zone c subnets[0]: subnet 10.0.5.128/25 overlaps 10.0.5.0/24, claimed by zone `b`",
+                "zone d subnets[0]: subnet 10.0.6.0/24 overlaps 10.0.0.0/16, claimed by zone `a`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_zone_may_repeat_its_own_blocks_and_duplicate_ids_do_not_panic() {
+        let p = plant(vec![zone("a", &["10.0.0.0/16", "10.0.1.0/24"]), zone("a", &["10.9.0.0/16"])]);
+        let problems = p.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("duplicate zone id"));
     }
 }
