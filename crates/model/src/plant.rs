@@ -277,7 +277,7 @@ impl Plant {
                 blocks.push((net.trunc(), blocks.len(), &z.id, i));
             }
         }
-        blocks.sort_by(|a, b| (a.0.network(), a.0.prefix_len(), a.1).cmp(&(b.0.network(), b.0.prefix_len(), b.1)));
+        blocks.sort_by_key(|a| (a.0.network(), a.0.prefix_len(), a.1));
         let mut reported: BTreeMap<usize, (String, String, String)> = BTreeMap::new();
         let mut enclosing: Vec<&(IpNet, usize, &str, usize)> = Vec::new();
         for b in &blocks {
@@ -460,7 +460,8 @@ mod tests {
             zone("c", &["10.0.5.128/25", "10.2.0.0/16"]),
             zone("d", &["10.0.6.0/24"]),
         ]);
-        let msgs: Vec<String> = p.problems().iter().map(|p| format!("{} {}: {}", p.subject, p.field, p.message)).collect();
+        let msgs: Vec<String> =
+            p.problems().iter().map(|p| format!("{} {}: {}", p.subject, p.field, p.message)).collect();
         assert_eq!(
             msgs,
             [

@@ -84,7 +84,10 @@ fn spinner(msg: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    pb.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     pb.set_message(msg.to_string());
     pb.enable_steady_tick(Duration::from_millis(120));
     pb
@@ -94,8 +97,9 @@ fn spinner(msg: &str) -> ProgressBar {
 fn load_plant_file(file: &Path) -> Result<(model::Plant, Vec<u8>)> {
     let bytes = read_file(file)?;
     let name = file.display().to_string();
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|e| anyhow::anyhow!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        anyhow::anyhow!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+    })?;
     match inventory::plant_file::read_plant(&name, &text) {
         Ok(plant) => Ok((plant, bytes)),
         Err(errors) => {
@@ -145,11 +149,8 @@ fn assets_list(db: &Path, filter: AssetFilter, json: bool) -> Result<ExitCode> {
     let store = open_existing(db)?;
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let result = if json {
-        output::assets_json(&store, &filter, &mut w)
-    } else {
-        output::assets_table(&store, &filter, &mut w)
-    };
+    let result =
+        if json { output::assets_json(&store, &filter, &mut w) } else { output::assets_table(&store, &filter, &mut w) };
     match result.and_then(|()| w.flush().map_err(|e| StoreError::Visitor(e.to_string()))) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(StoreError::Visitor(msg)) if msg.contains("Broken pipe") => Ok(ExitCode::SUCCESS),
@@ -274,9 +275,8 @@ fn serve(db: &Path, listen: std::net::SocketAddr) -> Result<ExitCode> {
         bail!("database {} does not exist; run `patchwise demo` first or import a plant", db.display());
     }
     let db_path = db.to_path_buf();
-    let opener: server::StoreOpener = Arc::new(move || {
-        SqliteStore::open_read_only(&db_path).map(|s| Box::new(s) as Box<dyn Store>)
-    });
+    let opener: server::StoreOpener =
+        Arc::new(move || SqliteStore::open_read_only(&db_path).map(|s| Box::new(s) as Box<dyn Store>));
     let config = server::ServerConfig { listen, db_path: db.to_path_buf() };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {

@@ -40,7 +40,13 @@ pub fn diff_summary(d: &PlantDiff) -> String {
     if d.is_empty() {
         return format!("no changes ({} records unchanged)", d.unchanged);
     }
-    format!("{} added, {} changed, {} removed, {} unchanged", d.added.len(), d.changed.len(), d.removed.len(), d.unchanged)
+    format!(
+        "{} added, {} changed, {} removed, {} unchanged",
+        d.added.len(),
+        d.changed.len(),
+        d.removed.len(),
+        d.unchanged
+    )
 }
 
 pub fn print_diff(d: &PlantDiff) -> anyhow::Result<()> {
@@ -84,7 +90,7 @@ fn cut(s: &str, width: usize) -> String {
 }
 
 pub fn assets_table(store: &dyn Store, filter: &AssetFilter, w: &mut dyn Write) -> Result<(), StoreError> {
-    writeln!(w, "{:<20} {:<14} {:<24} {:<16} {:<34} {:<14} {}", "ID", "ZONE", "KIND", "VENDOR", "PRODUCT", "FIRMWARE", "IP")
+    writeln!(w, "{:<20} {:<14} {:<24} {:<16} {:<34} {:<14} IP", "ID", "ZONE", "KIND", "VENDOR", "PRODUCT", "FIRMWARE")
         .map_err(visitor_err)?;
     let n = store.asset_summaries(filter, &mut |a: AssetSummary| {
         writeln!(

@@ -26,7 +26,9 @@ fn demo_database_lists_shows_and_exports() {
     let list: serde_json::Value = serde_json::from_str(&ok(&db, &["assets", "list", "--json"])).unwrap();
     let items = list.as_array().unwrap();
     assert!(items.len() >= 150, "demo has {} assets", items.len());
-    for key in ["id", "name", "site", "zone", "purdue", "kind", "vendor", "product", "model", "firmware", "ips", "owner"] {
+    for key in
+        ["id", "name", "site", "zone", "purdue", "kind", "vendor", "product", "model", "firmware", "ips", "owner"]
+    {
         assert!(items[0].get(key).is_some(), "asset summary lacks `{key}`: {}", items[0]);
     }
     let ids: Vec<&str> = items.iter().map(|a| a["id"].as_str().unwrap()).collect();
@@ -34,7 +36,8 @@ fn demo_database_lists_shows_and_exports() {
     sorted.sort();
     assert_eq!(ids, sorted, "assets list is sorted by id");
 
-    let plcs: serde_json::Value = serde_json::from_str(&ok(&db, &["assets", "list", "--kind", "plc", "--json"])).unwrap();
+    let plcs: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["assets", "list", "--kind", "plc", "--json"])).unwrap();
     let plcs = plcs.as_array().unwrap();
     assert!(!plcs.is_empty() && plcs.iter().all(|a| a["kind"] == "plc"));
     assert!(plcs.len() < items.len());

@@ -64,7 +64,12 @@ fn edited_plant_reimport_reports_added_changed_removed() {
         serde_json::from_str(&ok(&db, &["plant", "import", file.to_str().unwrap(), "--json"])).unwrap();
     assert_eq!(dry, diff, "dry run and import disagree");
     let list = |k: &str| -> Vec<String> {
-        diff[k].as_array().unwrap().iter().map(|c| format!("{} {}", c["kind"].as_str().unwrap(), c["id"].as_str().unwrap())).collect()
+        diff[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} {}", c["kind"].as_str().unwrap(), c["id"].as_str().unwrap()))
+            .collect()
     };
     assert_eq!(list("added"), ["asset NEW-SENSOR-1"]);
     assert_eq!(list("changed"), [format!("asset {first}")]);
