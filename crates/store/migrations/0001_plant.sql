@@ -56,10 +56,12 @@ CREATE TABLE assets (
     owner          TEXT,
     mission_impact TEXT,
     safety_impact  TEXT,
+    redundancy_group TEXT,
     origin         TEXT NOT NULL,
     doc            TEXT NOT NULL
 ) STRICT;
 CREATE INDEX assets_zone ON assets (zone);
+CREATE INDEX assets_redundancy_group ON assets (redundancy_group) WHERE redundancy_group IS NOT NULL;
 
 -- Child tables keep the model's list order in `ord`; their primary key starts with the asset id,
 -- so one ordered scan yields every asset's rows together.

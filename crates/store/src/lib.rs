@@ -102,6 +102,12 @@ pub trait Store: Send {
     /// Number of assets per zone id: every zone, with 0 where it has none, sorted by zone id.
     fn asset_counts_by_zone(&self) -> Result<Vec<(String, usize)>, StoreError>;
 
+    /// Ids of the assets that list `id` in their `depends_on`, sorted.
+    fn dependents(&self, id: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Ids of the assets in a redundancy group, sorted.
+    fn redundancy_peers(&self, group: &str) -> Result<Vec<String>, StoreError>;
+
     /// The import log, newest first. Every successful import is logged, including one that
     /// changed nothing; a refused import is not.
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;

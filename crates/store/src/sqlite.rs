@@ -177,6 +177,19 @@ impl Store for SqliteStore {
         read::asset_counts_by_zone(&self.conn, &self.path)
     }
 
+    fn dependents(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        read::ids(
+            &self.conn,
+            &self.path,
+            "SELECT DISTINCT asset_id FROM asset_dependencies WHERE depends_on = ?1 ORDER BY asset_id",
+            id,
+        )
+    }
+
+    fn redundancy_peers(&self, group: &str) -> Result<Vec<String>, StoreError> {
+        read::ids(&self.conn, &self.path, "SELECT id FROM assets WHERE redundancy_group = ?1 ORDER BY id", group)
+    }
+
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
         read::imports(&self.conn, &self.path)
     }

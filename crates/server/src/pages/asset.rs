@@ -26,11 +26,10 @@ pub(crate) async fn handler(State(state): State<AppState>, id: Result<Path<Strin
         Ok(id) => {
             state
                 .with_store(move |s| {
-                    // The asset first, so a wrong id costs no plant read.
-                    if s.asset(&id)?.is_none() {
+                    let Some(asset) = s.asset(&id)? else {
                         return Err(Failure::not_found(format!("there is no asset with id `{id}`")));
-                    }
-                    let plant = s.plant()?;
+                    };
+                    let plant = neighbourhood(s, asset)?;
                     Ok((id, plant))
                 })
                 .await
@@ -45,6 +44,28 @@ pub(crate) async fn handler(State(state): State<AppState>, id: Result<Path<Strin
         render(&plant, &id, today).ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))
     });
     respond(&state, &title, Some("/assets"), body)
+}
+
+/// The part of the plant the asset page shows: the network model (small) and only the assets
+/// related to this one — what it depends on, what depends on it, its redundancy peers — so the
+/// page costs a few indexed reads however large the plant is.
+fn neighbourhood(s: &dyn store::Store, asset: Asset) -> Result<Plant, Failure> {
+    let mut related: Vec<String> = asset.depends_on.clone();
+    related.extend(s.dependents(&asset.id)?);
+    if let Some(group) = &asset.redundancy_group {
+        related.extend(s.redundancy_peers(group)?);
+    }
+    related.sort();
+    related.dedup();
+    let mut assets = vec![asset];
+    for id in related {
+        if id != assets[0].id
+            && let Some(a) = s.asset(&id)?
+        {
+            assets.push(a);
+        }
+    }
+    Ok(Plant { sites: s.sites()?, zones: s.zones()?, conduits: s.conduits()?, entry_points: s.entry_points()?, assets })
 }
 
 /// The asset page, or `None` when the plant has no asset `id`.

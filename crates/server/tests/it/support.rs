@@ -104,6 +104,23 @@ impl Store for MemStore {
         }
         Ok(counts.into_iter().collect())
     }
+    fn dependents(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        let mut ids: Vec<String> =
+            self.0.assets.iter().filter(|a| a.depends_on.iter().any(|d| d == id)).map(|a| a.id.clone()).collect();
+        ids.sort();
+        Ok(ids)
+    }
+    fn redundancy_peers(&self, group: &str) -> Result<Vec<String>, StoreError> {
+        let mut ids: Vec<String> = self
+            .0
+            .assets
+            .iter()
+            .filter(|a| a.redundancy_group.as_deref() == Some(group))
+            .map(|a| a.id.clone())
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
         Ok(Vec::new())
     }

@@ -251,6 +251,17 @@ pub(crate) fn asset_counts_by_zone(conn: &Connection, path: &str) -> Result<Vec<
     Ok(out)
 }
 
+/// Ids of the assets a query over one text parameter returns, in order.
+pub(crate) fn ids(conn: &Connection, path: &str, sql: &str, param: &str) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).at(path)?;
+    let mut rows = stmt.query([param]).at(path)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().at(path)? {
+        out.push(row.get(0).at(path)?);
+    }
+    Ok(out)
+}
+
 /// The import log, newest first.
 pub(crate) fn imports(conn: &Connection, path: &str) -> Result<Vec<ImportRecord>, StoreError> {
     let mut stmt = conn

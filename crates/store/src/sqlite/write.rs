@@ -282,12 +282,13 @@ fn put_asset(tx: &Connection, path: &str, a: &Asset, old: Option<&Asset>) -> Res
     let doc = encode(path, "asset", &a.id, a)?;
     tx.prepare_cached(
         "INSERT INTO assets (id, name, zone, kind, vendor, product, model, firmware, owner, \
-                             mission_impact, safety_impact, origin, doc) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+                             mission_impact, safety_impact, origin, doc, redundancy_group) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, zone = excluded.zone, kind = excluded.kind, \
              vendor = excluded.vendor, product = excluded.product, model = excluded.model, \
              firmware = excluded.firmware, owner = excluded.owner, mission_impact = excluded.mission_impact, \
-             safety_impact = excluded.safety_impact, origin = excluded.origin, doc = excluded.doc",
+             safety_impact = excluded.safety_impact, origin = excluded.origin, doc = excluded.doc, \
+             redundancy_group = excluded.redundancy_group",
     )
     .at(path)?
     .execute(params![
@@ -304,6 +305,7 @@ fn put_asset(tx: &Connection, path: &str, a: &Asset, old: Option<&Asset>) -> Res
         a.safety_impact.map(|v| v.as_str()),
         a.origin.as_str(),
         doc,
+        a.redundancy_group,
     ])
     .at(path)?;
 

@@ -37,6 +37,7 @@ macro_rules! store_conformance_suite {
             visitors_may_read_the_store,
             zone_changes_show_in_summaries,
             asset_counts_by_zone,
+            dependents_and_redundancy_peers,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -449,4 +450,34 @@ pub fn asset_counts_by_zone(h: &mut dyn Harness) {
     let counts = h.store().asset_counts_by_zone().unwrap();
     let want = [("cell1", 2), ("cell2", 2), ("dmz", 2), ("empty", 0), ("ent", 1)];
     assert_eq!(counts, want.map(|(z, n)| (z.to_string(), n)));
+}
+
+pub fn dependents_and_redundancy_peers(h: &mut dyn Harness) {
+    let mut p = small_plant();
+    for a in &mut p.assets {
+        match a.id.as_str() {
+            "PLC-1" | "PLC-2" => a.redundancy_group = Some("cell1-pair".into()),
+            "RTU_50%" => a.depends_on = vec!["PLC-1".into(), "HMI-1".into()],
+            _ => {}
+        }
+    }
+    import(h, &p);
+    let s = h.store();
+    assert_eq!(s.dependents("PLC-1").unwrap(), ["HMI-1", "RTU_50%"]);
+    assert_eq!(s.dependents("HMI-1").unwrap(), ["RTU_50%"]);
+    assert!(s.dependents("NO-SUCH").unwrap().is_empty());
+    assert_eq!(s.redundancy_peers("cell1-pair").unwrap(), ["PLC-1", "PLC-2"]);
+    assert!(s.redundancy_peers("none").unwrap().is_empty());
+
+    // Both follow re-imports: the group is dissolved and the dependency dropped.
+    for a in &mut p.assets {
+        a.redundancy_group = None;
+        if a.id == "RTU_50%" {
+            a.depends_on.clear();
+        }
+    }
+    import(h, &p);
+    let s = h.store();
+    assert!(s.redundancy_peers("cell1-pair").unwrap().is_empty());
+    assert_eq!(s.dependents("PLC-1").unwrap(), ["HMI-1"]);
 }
