@@ -22,10 +22,27 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", one_sentence(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// The error and its causes joined by colons, leaving out a cause whose text the message already
+/// carries (library errors often include their source in their own message).
+fn one_sentence(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -283,8 +300,10 @@ fn serve(db: &Path, listen: std::net::SocketAddr) -> Result<ExitCode> {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        eprintln!("Patchwise serving {} on http://{listen}/ (Ctrl-C stops)", db.display());
-        server::serve(config, opener, shutdown).await
+        let listener = server::bind(&config).await?;
+        let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| listen.to_string());
+        eprintln!("Patchwise serving {} on http://{addr}/ (Ctrl-C stops)", db.display());
+        server::serve_on(listener, &config, opener, shutdown).await
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -123,6 +123,11 @@ pub(crate) fn render(o: &Overview) -> Html {
     h
 }
 
+/// Zone cards drawn per Purdue level; further zones of the level are listed as links.
+const MAX_ZONE_CARDS: usize = 24;
+/// Conduits drawn in the overview's rules table.
+const MAX_CONDUITS: usize = 60;
+
 /// Purdue bands of zone cards, then the conduits that touch these zones.
 fn site_body(h: &mut Html, zones: &[&Zone], conduits: &[Conduit], by_zone: &BTreeMap<&str, Vec<&AssetSummary>>) {
     if zones.is_empty() {
@@ -142,10 +147,24 @@ fn site_body(h: &mut Html, zones: &[&Zone], conduits: &[Conduit], by_zone: &BTre
         h.open("section", &[("class", &level_class(*level)), ("aria-label", level.label())]);
         h.el("h3", &[], level.label());
         h.raw("<div class=\"cards\">");
-        for z in here {
+        for z in here.iter().take(MAX_ZONE_CARDS) {
             zone_card(h, z, by_zone.get(z.id.as_str()).map(Vec::as_slice).unwrap_or(&[]));
         }
-        h.raw("</div></section>");
+        h.raw("</div>");
+        if here.len() > MAX_ZONE_CARDS {
+            // Large plants: the rest of the level as one compact line of links, not thousands of cards.
+            h.open("p", &[("class", "sub")])
+                .text(format!("{} more zones at this level: ", here.len() - MAX_ZONE_CARDS));
+            for (i, z) in here.iter().skip(MAX_ZONE_CARDS).enumerate() {
+                if i > 0 {
+                    h.raw(", ");
+                }
+                let n = by_zone.get(z.id.as_str()).map(Vec::len).unwrap_or(0);
+                h.link(&html::assets_href(&[("zone", &z.id)]), &z.id).text(format!(" ({n})"));
+            }
+            h.close("p");
+        }
+        h.raw("</section>");
     }
 
     let touching: Vec<(&Conduit, Vec<&model::Rule>)> = conduits
@@ -157,7 +176,18 @@ fn site_body(h: &mut Html, zones: &[&Zone], conduits: &[Conduit], by_zone: &BTre
     if touching.is_empty() {
         h.el("p", &[("class", "none")], "No conduits recorded: these zones exchange nothing that is governed.");
     } else {
-        rules_table(h, "Conduits between zones, rules in evaluation order (first match decides)", &touching);
+        let shown = &touching[..touching.len().min(MAX_CONDUITS)];
+        rules_table(h, "Conduits between zones, rules in evaluation order (first match decides)", shown);
+        if touching.len() > MAX_CONDUITS {
+            h.el(
+                "p",
+                &[("class", "sub")],
+                format!(
+                    "Showing {MAX_CONDUITS} of {} conduits. All of them: /api/v1/conduits or `patchwise conduits list`.",
+                    touching.len()
+                ),
+            );
+        }
     }
 }
 
