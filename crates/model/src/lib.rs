@@ -4,6 +4,7 @@
 //! This crate does no IO and knows no file format or database: readers in `inventory` build these
 //! types, `store` persists them, engines compute over them.
 
+pub mod advisory;
 pub mod diff;
 pub mod net;
 pub mod plant;

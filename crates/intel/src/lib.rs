@@ -1,0 +1,71 @@
+//! Vulnerability intelligence readers: each turns one feed format into the neutral records of
+//! `model::advisory` ([`IntelRecord`]), streaming, without holding a whole feed in memory.
+//!
+//! Readers are pure over a byte stream: they open no files, read no clock and touch no store. The
+//! caller (the binary) opens files, computes digests and passes them in a [`DocumentInfo`]; the
+//! records go to a sink the caller supplies, so a 70 MB feed is never materialised as one value.
+
+use model::advisory::{IntelRecord, Provenance, Source};
+
+pub mod csaf;
+pub mod cve5;
+pub mod epss;
+pub mod kev;
+pub mod nvd;
+pub mod vex;
+
+/// What the caller knows about the file being read; readers add the document id and revision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentInfo {
+    /// The file as the user named it (with `!member` for a file inside an archive).
+    pub file: String,
+    /// Hex SHA-256 of the file's bytes, when the caller computed it.
+    pub digest: Option<String>,
+    /// When it was read, RFC 3339.
+    pub retrieved_at: Option<String>,
+}
+
+impl DocumentInfo {
+    /// Provenance for a record of `source` from this file.
+    pub fn provenance(&self, source: Source, document: impl Into<String>, revision: Option<String>) -> Provenance {
+        Provenance {
+            source,
+            document: document.into(),
+            revision,
+            file: Some(self.file.clone()),
+            digest: self.digest.clone(),
+            retrieved_at: self.retrieved_at.clone(),
+        }
+    }
+}
+
+/// A reader's error: the file, the place in it, and what was expected.
+#[derive(Debug, thiserror::Error)]
+pub enum IntelError {
+    /// Malformed input. `place` is a JSON path (`$.vulnerabilities[3].cve.id`), a line
+    /// (`line 17`) or a byte offset (`byte 4096`).
+    #[error("{file}: {place}: {message}")]
+    Invalid { file: String, place: String, message: String },
+    /// The bytes could not be read (truncated gzip, IO error).
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The sink refused a record (the caller's import failed); reading stops.
+    #[error("{0}")]
+    Sink(String),
+}
+
+/// Where records go. Returning an error stops the reader.
+pub type Sink<'a> = dyn FnMut(IntelRecord) -> Result<(), IntelError> + 'a;
+
+/// What one read produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadSummary {
+    /// Records handed to the sink.
+    pub records: usize,
+    /// Data-quality warnings (also attached to the advisories they concern).
+    pub warnings: Vec<String>,
+}

@@ -1,0 +1,8 @@
+//! Reader tests over the real public feeds in ../shared/fixtures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod csaf_vex;
+mod feeds;
+mod nvd;
+mod support;
