@@ -90,6 +90,17 @@ fn scaled_demo_has_exactly_n_assets() {
     assert_eq!(list.as_array().unwrap().len(), 2000);
 }
 
+/// The subcommand names a clap help text lists under `Commands:`.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect()
+}
+
 #[test]
 fn every_command_is_documented() {
     let doc = std::fs::read_to_string(repo_root().join("docs/cli.md")).unwrap();
@@ -97,25 +108,10 @@ fn every_command_is_documented() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");
     let help = ok(&db, &["--help"]);
-    let commands: Vec<String> = help
-        .lines()
-        .skip_while(|l| !l.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
-        .filter(|c| c != "help")
-        .collect();
+    let commands = subcommands(&help);
     assert!(commands.len() >= 6, "{help}");
     for c in &commands {
-        let sub = ok(&db, &[c, "--help"]);
-        let subs: Vec<String> = sub
-            .lines()
-            .skip_while(|l| !l.starts_with("Commands:"))
-            .skip(1)
-            .take_while(|l| l.starts_with("  "))
-            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
-            .filter(|c| c != "help")
-            .collect();
+        let subs = subcommands(&ok(&db, &[c, "--help"]));
         if subs.is_empty() {
             assert!(doc.contains(&format!("## `{c}")), "docs/cli.md has no section for `{c}`");
             assert!(readme.contains(&format!("patchwise {c}")), "README's CLI summary lacks `{c}`");
