@@ -142,22 +142,24 @@ pub(crate) fn scores(v: &Vector) -> Scores {
     let impact_sub = Dec::new(1041, 2).mul(one.sub(one.sub(c).mul(one.sub(i)).mul(one.sub(a))));
     // AdjustedImpact = min(10, 10.41 × (1 − (1−C·CR)(1−I·IR)(1−A·AR)))
     let (cr, ir, ar) = (requirement(v.value(CR)), requirement(v.value(IR)), requirement(v.value(AR)));
-    let adjusted_impact = ten.min(
-        Dec::new(1041, 2)
-            .mul(one.sub(one.sub(c.mul(cr)).mul(one.sub(i.mul(ir))).mul(one.sub(a.mul(ar))))),
-    );
+    let adjusted_impact =
+        ten.min(Dec::new(1041, 2).mul(one.sub(one.sub(c.mul(cr)).mul(one.sub(i.mul(ir))).mul(one.sub(a.mul(ar))))));
     // Exploitability = 20 × AV × AC × Au
     let exploitability_sub = Dec::int(20).mul(av(v.value(AV))).mul(ac(v.value(AC))).mul(au(v.value(AU)));
 
     // BaseScore = round1(((0.6 × Impact) + (0.4 × Exploitability) − 1.5) × f(Impact))
     let base_equation = |impact: Dec| {
         let f_impact = if impact.is_zero() { Dec::ZERO } else { Dec::milli(1176) };
-        Dec::new(6, 1).mul(impact).add(Dec::new(4, 1).mul(exploitability_sub)).sub(Dec::new(15, 1)).mul(f_impact).round1()
+        Dec::new(6, 1)
+            .mul(impact)
+            .add(Dec::new(4, 1).mul(exploitability_sub))
+            .sub(Dec::new(15, 1))
+            .mul(f_impact)
+            .round1()
     };
     // TemporalScore = round1(BaseScore × E × RL × RC)
-    let temporal_multiplier = exploitability(v.value(E))
-        .mul(remediation_level(v.value(RL)))
-        .mul(report_confidence(v.value(RC)));
+    let temporal_multiplier =
+        exploitability(v.value(E)).mul(remediation_level(v.value(RL))).mul(report_confidence(v.value(RC)));
     let temporal_equation = |base: Dec| base.mul(temporal_multiplier).round1();
 
     let base = base_equation(impact_sub).max(Dec::ZERO);

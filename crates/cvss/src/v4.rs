@@ -149,7 +149,9 @@ impl Effective {
             "P" => 1,
             _ => 2, // U
         };
-        let eq6 = if (self.cr == "H" && self.vc == "H") || (self.ir == "H" && self.vi == "H") || (self.ar == "H" && self.va == "H")
+        let eq6 = if (self.cr == "H" && self.vc == "H")
+            || (self.ir == "H" && self.vi == "H")
+            || (self.ar == "H" && self.va == "H")
         {
             0
         } else {
@@ -262,11 +264,8 @@ fn requirement_level(v: &str) -> i32 {
 // as metric values in the order given in each comment.
 
 /// EQ1 levels 0..=2: (AV, PR, UI).
-const EQ1_MAX: [&[[&str; 3]]; 3] = [
-    &[["N", "N", "N"]],
-    &[["A", "N", "N"], ["N", "L", "N"], ["N", "N", "P"]],
-    &[["P", "N", "N"], ["A", "L", "P"]],
-];
+const EQ1_MAX: [&[[&str; 3]]; 3] =
+    [&[["N", "N", "N"]], &[["A", "N", "N"], ["N", "L", "N"], ["N", "N", "P"]], &[["P", "N", "N"], ["A", "L", "P"]]];
 
 /// EQ2 levels 0..=1: (AC, AT).
 const EQ2_MAX: [&[[&str; 2]]; 2] = [&[["L", "N"]], &[["H", "N"], ["L", "P"]]];
@@ -361,8 +360,11 @@ fn score_tenths(eff: &Effective) -> u8 {
                 _ => right,
             }
         }
+        // 10 → 11
         (1, 0) => lower(|m| m[5] += 1),
+        // 01 → 11, 11 → 21
         (0 | 1, _) => lower(|m| m[2] += 1),
+        // 21 → 32, which does not exist
         _ => lower(|m| {
             m[2] += 1;
             m[5] += 1;

@@ -194,7 +194,8 @@ pub(crate) fn parse(input: &str) -> Result<Vector, CvssError> {
                 }
                 return Err(CvssError::UnknownMetric { version, metric: key.to_string(), offset: here });
             };
-            let (Some(def), Some(seen_slot), Some(value_slot)) = (defs.get(idx), seen.get_mut(idx), values.get_mut(idx))
+            let (Some(def), Some(seen_slot), Some(value_slot)) =
+                (defs.get(idx), seen.get_mut(idx), values.get_mut(idx))
             else {
                 // Unreachable: every table fits MAX_METRICS (checked by a unit test).
                 return Err(CvssError::UnknownMetric { version, metric: key.to_string(), offset: here });
@@ -217,12 +218,8 @@ pub(crate) fn parse(input: &str) -> Result<Vector, CvssError> {
         }
     }
 
-    let missing: Vec<&'static str> = defs
-        .iter()
-        .zip(seen)
-        .filter(|(def, seen)| def.group == Group::Base && !seen)
-        .map(|(def, _)| def.key)
-        .collect();
+    let missing: Vec<&'static str> =
+        defs.iter().zip(seen).filter(|(def, seen)| def.group == Group::Base && !seen).map(|(def, _)| def.key).collect();
     if !missing.is_empty() {
         return Err(CvssError::MissingMetrics { version, missing });
     }
@@ -253,9 +250,11 @@ fn split_prefix(text: &str, lead: usize) -> Result<(Version, Option<&str>, usize
     Ok((Version::V2_0, Some(text), lead, false))
 }
 
-/// Whether `key` is a metric of v3.x or v4.0 but not of v2.0: a sign of a forgotten prefix.
+/// Whether `key` is a base metric of v3.x or v4.0 but no metric of v2.0: a sign of a forgotten
+/// prefix. (Optional metrics are left out: a v2 typo such as `AU` should not read as v4's `AU`.)
 fn is_newer_metric(key: &str) -> bool {
-    v3::METRICS.iter().chain(v4::METRICS).any(|d| d.key == key) && !v2::METRICS.iter().any(|d| d.key == key)
+    v3::METRICS.iter().chain(v4::METRICS).any(|d| d.group == Group::Base && d.key == key)
+        && !v2::METRICS.iter().any(|d| d.key == key)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! # Format detection
 //! By content, not by file name: gzip by its magic bytes; 1.1 by a `CVE_Items` member, 2.0 by
 //! `vulnerabilities` (or a bare `{"cve": {…}}` 2.0 item, as the API's per-CVE files are written).
+//! A UTF-8 byte order mark before the JSON is skipped.
 //! A 2.0 `format` other than `NVD_CVE` (a CPE or match-criteria response) is refused.
 //!
 //! # What an advisory holds
@@ -56,7 +57,7 @@ mod items;
 mod lenient;
 
 use std::fmt;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 
 use flate2::bufread::MultiGzDecoder;
 use model::advisory::{Advisory, AdvisoryKind, AffectedStatement, IntelRecord, ProductStatus, Source, Target};
@@ -227,7 +228,14 @@ fn file_stem(file: &str) -> &str {
     name.strip_suffix(".json").unwrap_or(name)
 }
 
-fn parse<B: Read>(input: B, doc: &DocumentInfo, sink: &mut Sink<'_>) -> Result<ReadSummary, IntelError> {
+/// Parses the JSON text. `B` is a `BufReader`, which serde_json's byte-at-a-time reading needs to
+/// be fast.
+fn parse<B: BufRead>(mut input: B, doc: &DocumentInfo, sink: &mut Sink<'_>) -> Result<ReadSummary, IntelError> {
+    // Some tools save JSON with a UTF-8 byte order mark; JSON itself does not allow one.
+    let head = input.fill_buf().map_err(|source| IntelError::Read { file: doc.file.clone(), source })?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
     let mut ctx = Ctx {
         doc,
         sink,
@@ -280,15 +288,8 @@ fn json_error(ctx: &Ctx<'_, '_>, e: serde_json::Error) -> IntelError {
     ctx.invalid(place, message)
 }
 
-const TOP_KEYS: &[&str] = &[
-    "CVE_Items",
-    "vulnerabilities",
-    "cve",
-    "CVE_data_numberOfCVEs",
-    "resultsPerPage",
-    "startIndex",
-    "format",
-];
+const TOP_KEYS: &[&str] =
+    &["CVE_Items", "vulnerabilities", "cve", "CVE_data_numberOfCVEs", "resultsPerPage", "startIndex", "format"];
 
 /// The top-level object.
 struct Top<'c, 'a, 's>(&'c mut Ctx<'a, 's>);

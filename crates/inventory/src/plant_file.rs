@@ -103,6 +103,17 @@ pub fn read_plant(path_for_messages: &str, text: &str) -> Result<Plant, PlantFil
         return Err(fail(errors, omitted));
     }
 
+    // First pass without places: a valid file (the common case, and the big one) is read once.
+    let mut fast = Ctx::without_places();
+    if let Some(plant) = read_document(&mut fast, doc.get_ref())
+        && fast.errors.is_empty()
+        && fast.omitted == 0
+        && plant.problems().is_empty()
+    {
+        return Ok(plant);
+    }
+
+    // Second pass, remembering where every field was written so each problem gets its place.
     let mut cx = Ctx::default();
     if let Some(plant) = read_document(&mut cx, doc.get_ref()) {
         for p in plant.problems() {

@@ -110,15 +110,17 @@ fn spinner(msg: &str) -> ProgressBar {
     pb
 }
 
-/// Reads and validates a plant file, printing every problem; `None` when it has problems.
-fn load_plant_file(file: &Path) -> Result<(model::Plant, Vec<u8>)> {
+/// Reads and validates a plant file, printing every problem; an error when it has any. Returns
+/// the plant and the import source (with the file's digest).
+fn load_plant_file(file: &Path) -> Result<(model::Plant, ImportSource)> {
     let bytes = read_file(file)?;
     let name = file.display().to_string();
-    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+    let source = source("plant-file", &name, &bytes);
+    let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
     })?;
     match inventory::plant_file::read_plant(&name, &text) {
-        Ok(plant) => Ok((plant, bytes)),
+        Ok(plant) => Ok((plant, source)),
         Err(errors) => {
             eprintln!("{errors}");
             bail!("{name}: {} problem(s); nothing was changed", errors.len())
@@ -133,13 +135,13 @@ fn plant_check(file: &Path) -> Result<ExitCode> {
 }
 
 fn plant_import(db: &Path, file: &Path, dry_run: bool, json: bool) -> Result<ExitCode> {
-    let (plant, bytes) = load_plant_file(file)?;
+    let (plant, source) = load_plant_file(file)?;
     let pb = spinner("importing plant");
     let mut store = SqliteStore::open(db)?;
     let diff = if dry_run {
         store.preview_plant(&plant)?
     } else {
-        store.import_plant(&plant, &source("plant-file", &file.display().to_string(), &bytes))?
+        store.import_plant(&plant, &source)?
     };
     pb.finish_and_clear();
     if json {

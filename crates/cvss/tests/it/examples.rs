@@ -39,6 +39,14 @@ fn v4_examples() {
 }
 
 #[test]
+fn v4_exact_ties_round_up() {
+    // 5.65 exactly. The FIRST calculator at commit c5b0d409 computes 5.6499999… in floating point
+    // and shows 5.6; the algorithm's intent and the Red Hat library give 5.7, and so does Red Hat's
+    // vectors_simple4 for this vector and five other such ties.
+    assert_eq!(scores("CVSS:4.0/AV:N/AC:L/AT:P/PR:H/UI:A/VC:N/VI:H/VA:L/SC:N/SI:N/SA:L").base, 5.7);
+}
+
+#[test]
 fn v4_nomenclature_follows_the_defined_groups() {
     let base = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
     let case = |suffix: &str| scores(&format!("{base}{suffix}")).nomenclature;
@@ -82,7 +90,10 @@ fn v2_examples() {
     let s = scores("AV:N/AC:L/Au:N/C:P/I:P/A:P");
     assert_eq!((s.base, s.temporal, s.environmental, s.severity), (7.5, None, None, Severity::High));
     // Parenthesised and CVSS:2.0-prefixed forms are the same vector.
-    assert_eq!(cvss::parse("(AV:N/AC:L/Au:N/C:P/I:P/A:P)").unwrap(), cvss::parse("AV:N/AC:L/Au:N/C:P/I:P/A:P").unwrap());
+    assert_eq!(
+        cvss::parse("(AV:N/AC:L/Au:N/C:P/I:P/A:P)").unwrap(),
+        cvss::parse("AV:N/AC:L/Au:N/C:P/I:P/A:P").unwrap()
+    );
     assert_eq!(cvss::parse("CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P").unwrap().to_string(), "AV:N/AC:L/Au:N/C:P/I:P/A:P");
     assert_eq!(Severity::from_score(Version::V2_0, 0.0), Severity::Low);
 }
@@ -102,7 +113,10 @@ fn display_normalises() {
     assert_eq!(v, cvss::parse("CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:L/I:L/A:N/E:F").unwrap());
     let v4 = cvss::parse("CVSS:4.0/U:Red/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:X/MSI:S").unwrap();
     assert_eq!(v4.to_string(), "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MSI:S/U:Red");
-    assert_eq!("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".parse::<cvss::Vector>().unwrap().version(), Version::V3_0);
+    assert_eq!(
+        "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".parse::<cvss::Vector>().unwrap().version(),
+        Version::V3_0
+    );
 }
 
 #[test]

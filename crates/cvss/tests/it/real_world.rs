@@ -1,10 +1,17 @@
 //! Soft check against `cvss-vectors/REAL_WORLD_VECTORS_derived.csv`: 12,439 vector / base score /
-//! severity triples as published in CISA CSAF advisories and CVE records (CNA and CISA ADP).
+//! severity triples as published in CISA CSAF advisories and CVE records (CNA and CISA ADP):
+//! 186 v2.0, 4,504 v3.0, 7,261 v3.1 and 488 v4.0.
 //!
-//! Publishers make mistakes (scores from an older calculator, hand-edited vectors, scores of a
-//! different vector), so this is not an exact test: every row must either parse or be counted as
-//! invalid, and the share of parsed vectors whose published base score differs from ours must stay
-//! below a measured bound. See `MAX_MISMATCH_RATE` for the figures.
+//! Publishers make mistakes, so this is not an exact test. Measured on this fixture:
+//!
+//! * every vector parses (0 invalid);
+//! * 103 published base scores (0.83 %) differ from ours, all v3.1 CVE records: 99 of them equal
+//!   the temporal or environmental score we compute for the same vector (the CNA put that score in
+//!   `baseScore`), the other 4 match none of our scores (scores of a different vector);
+//! * v2.0, v3.0 and v4.0 agree on every row.
+//!
+//! The bounds below sit just above those figures: a scoring regression moves far more than a
+//! handful of the 12,439 rows, while the publishers' errors in this pinned file cannot change.
 
 use std::collections::BTreeMap;
 
@@ -13,14 +20,19 @@ use crate::fixtures::{fixtures_dir, read_text};
 /// Rows in the file (header excluded).
 const ROWS: usize = 12_439;
 
-/// Measured on the fixture: see the report printed by the test for the current figures.
-const MAX_MISMATCH_RATE: f64 = 1.0;
+/// Measured 0.83 % (103 rows).
+const MAX_MISMATCH_RATE: f64 = 0.01;
+
+/// Mismatches explained by none of our base / temporal / environmental scores. Measured 4.
+const MAX_UNEXPLAINED: usize = 5;
 
 #[derive(Default, Debug)]
 struct Tally {
     rows: usize,
     invalid: usize,
     score_mismatch: usize,
+    /// Published base score equals our temporal or environmental score.
+    other_score_published: usize,
     severity_mismatch: usize,
 }
 
@@ -32,8 +44,8 @@ fn published_scores_mostly_agree() {
     assert_eq!(lines.next(), Some("source,cve,vectorString,baseScore_as_published,baseSeverity_as_published"));
 
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut examples: Vec<String> = Vec::new();
-    let mut invalid_examples: Vec<String> = Vec::new();
+    let mut unexplained: Vec<String> = Vec::new();
+    let mut invalid: Vec<String> = Vec::new();
     for (idx, line) in lines.enumerate() {
         let fields: Vec<&str> = line.split(',').collect();
         assert_eq!(fields.len(), 5, "line {}: {line}", idx + 2);
@@ -45,13 +57,17 @@ fn published_scores_mostly_agree() {
         match cvss::parse(vector) {
             Err(e) => {
                 tally.invalid += 1;
-                invalid_examples.push(format!("{source} {cve} {vector}: {e}"));
+                invalid.push(format!("{source} {cve} {vector}: {e}"));
             }
             Ok(v) => {
                 let s = v.scores();
                 if s.base != published {
                     tally.score_mismatch += 1;
-                    examples.push(format!("{source} {cve} {vector}: published {published}, computed {}", s.base));
+                    if s.temporal == Some(published) || s.environmental == Some(published) {
+                        tally.other_score_published += 1;
+                    } else {
+                        unexplained.push(format!("{source} {cve} {vector}: published {published}, computed {s:?}"));
+                    }
                 }
                 if !severity.is_empty() && s.severity.as_str() != severity {
                     tally.severity_mismatch += 1;
@@ -60,20 +76,31 @@ fn published_scores_mostly_agree() {
         }
     }
 
-    let rows: usize = tallies.values().map(|t| t.rows).sum();
-    let invalid: usize = tallies.values().map(|t| t.invalid).sum();
-    let mismatched: usize = tallies.values().map(|t| t.score_mismatch).sum();
     for (version, t) in &tallies {
         eprintln!("{version}: {t:?}");
     }
-    let rate = mismatched as f64 / (rows - invalid) as f64;
-    eprintln!("total {rows}, invalid {invalid}, score mismatches {mismatched} ({:.2}%)", rate * 100.0);
-    for e in invalid_examples.iter().take(20) {
-        eprintln!("invalid: {e}");
+    for line in unexplained.iter().chain(&invalid) {
+        eprintln!("  {line}");
     }
-    for e in examples.iter().take(400) {
-        eprintln!("mismatch: {e}");
-    }
+    let rows: usize = tallies.values().map(|t| t.rows).sum();
+    let parsed = rows - invalid.len();
+    let mismatched: usize = tallies.values().map(|t| t.score_mismatch).sum();
+    let rate = mismatched as f64 / parsed as f64;
+    eprintln!(
+        "{rows} rows, {} invalid, {mismatched} score mismatches ({:.2} %), {} unexplained",
+        invalid.len(),
+        rate * 100.0,
+        unexplained.len()
+    );
+
     assert_eq!(rows, ROWS);
+    assert_eq!(parsed + invalid.len(), rows);
+    assert!(invalid.is_empty(), "published vectors that do not parse:\n{}", invalid.join("\n"));
     assert!(rate <= MAX_MISMATCH_RATE, "mismatch rate {rate} above {MAX_MISMATCH_RATE}");
+    assert!(unexplained.len() <= MAX_UNEXPLAINED, "{} unexplained mismatches", unexplained.len());
+    for version in ["CVSS:2.0", "CVSS:3.0", "CVSS:4.0"] {
+        let t = &tallies[version];
+        assert_eq!(t.score_mismatch, 0, "{version}: {t:?}");
+        assert!(t.rows > 0);
+    }
 }

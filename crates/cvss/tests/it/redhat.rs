@@ -64,7 +64,8 @@ fn check_file(file: &str, count: usize) {
         let printed = vector.to_string();
         match cvss::parse(&printed) {
             Ok(again) if again == vector && again.to_string() == printed => {}
-            other => failures.push(format!("{file}:{}: {} printed as {printed}, reparsed as {other:?}", case.line_no, case.vector)),
+            other => failures
+                .push(format!("{file}:{}: {} printed as {printed}, reparsed as {other:?}", case.line_no, case.vector)),
         }
     }
     assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), expected.len(), failures.join("\n"));

@@ -58,7 +58,9 @@ fn mutations_never_panic() {
 
 #[test]
 fn odd_inputs_never_panic() {
-    for input in ["/", "//", ":", "::", "(", ")", "()", "CVSS:", "CVSS:3.1", "CVSS:3.1/:", "CVSS:4.0//", "é", "AV:é", "(()"] {
+    for input in
+        ["/", "//", ":", "::", "(", ")", "()", "CVSS:", "CVSS:3.1", "CVSS:3.1/:", "CVSS:4.0//", "é", "AV:é", "(()"]
+    {
         check(input);
     }
     let long = "AV:N/".repeat(10_000);

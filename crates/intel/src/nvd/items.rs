@@ -584,7 +584,8 @@ impl Cve2 {
         }
         let m = self.metrics;
         let mut cvss = Vec::with_capacity(m.v40.len() + m.v31.len() + m.v30.len() + m.v2.len());
-        for (list, what) in [(m.v40, "cvssMetricV40"), (m.v31, "cvssMetricV31"), (m.v30, "cvssMetricV30"), (m.v2, "cvssMetricV2")]
+        for (list, what) in
+            [(m.v40, "cvssMetricV40"), (m.v31, "cvssMetricV31"), (m.v30, "cvssMetricV30"), (m.v2, "cvssMetricV2")]
         {
             for (k, metric) in list.into_iter().enumerate() {
                 let what = format!("{what}[{k}]");

@@ -60,8 +60,12 @@ pub(super) trait Lenient: Default {
     const EXPECTING: &'static str;
 
     /// Reads the value of member `key` (one of [`Lenient::KEYS`]) with `map.next_value…`.
-    fn field<'de, A: MapAccess<'de>>(&mut self, key: &'static str, map: &mut A, trail: &mut Trail)
-    -> Result<(), A::Error>;
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &'static str,
+        map: &mut A,
+        trail: &mut Trail,
+    ) -> Result<(), A::Error>;
 }
 
 /// Reads one [`Lenient`] object (`null` gives the default).

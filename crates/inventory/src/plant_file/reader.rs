@@ -46,9 +46,17 @@ pub(crate) struct Ctx {
     /// (subject, field) pairs whose value could not be read: the model holds a placeholder there,
     /// and the reader has already reported the real problem.
     poisoned: HashSet<(String, String)>,
+    /// Set on the first, fast pass over a file: places are only needed to locate problems, and
+    /// recording one per field of 100,000 assets costs more than reading them.
+    skip_places: bool,
 }
 
 impl Ctx {
+    /// A context that records no places, for the first pass.
+    pub fn without_places() -> Self {
+        Ctx { skip_places: true, ..Ctx::default() }
+    }
+
     pub fn err(&mut self, span: &Span, key: impl Into<String>, message: impl Into<String>) {
         if self.errors.len() >= MAX_ERRORS {
             self.omitted += 1;
@@ -59,6 +67,9 @@ impl Ctx {
 
     /// Remembers where the model field `field` of `subject` (`asset PLC-1`, `ips[0]`) was written.
     pub fn place(&mut self, subject: &str, field: impl Into<String>, key: impl Into<String>, span: Span) {
+        if self.skip_places {
+            return;
+        }
         self.places.entry((subject.to_string(), field.into())).or_default().push(Place { key: key.into(), span });
     }
 
