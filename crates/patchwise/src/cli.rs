@@ -43,6 +43,13 @@ pub enum Command {
     /// Conduits and their rules.
     #[command(subcommand)]
     Conduits(ConduitsCmd),
+    /// Score a CVSS v2.0, v3.0, v3.1 or v4.0 vector.
+    Cvss {
+        /// The vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H or a bare v2 vector.
+        vector: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -60,6 +60,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Zones(ZonesCmd::List { json }) => zones_list(&db, json),
         Command::Conduits(ConduitsCmd::List { json }) => conduits_list(&db, json),
+        Command::Cvss { vector, json } => cvss_score(&vector, json),
     }
 }
 
@@ -138,11 +139,7 @@ fn plant_import(db: &Path, file: &Path, dry_run: bool, json: bool) -> Result<Exi
     let (plant, source) = load_plant_file(file)?;
     let pb = spinner("importing plant");
     let mut store = SqliteStore::open(db)?;
-    let diff = if dry_run {
-        store.preview_plant(&plant)?
-    } else {
-        store.import_plant(&plant, &source)?
-    };
+    let diff = if dry_run { store.preview_plant(&plant)? } else { store.import_plant(&plant, &source)? };
     pb.finish_and_clear();
     if json {
         output::print_json(&diff)?;
@@ -250,6 +247,17 @@ fn conduits_list(db: &Path, json: bool) -> Result<ExitCode> {
         output::print_json(&conduits)?;
     } else {
         output::write_stdout(output::conduits_table(&conduits).as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cvss_score(vector: &str, json: bool) -> Result<ExitCode> {
+    let v = cvss::parse(vector).with_context(|| format!("CVSS vector `{vector}`"))?;
+    let scores = v.scores();
+    if json {
+        output::print_json(&serde_json::json!({ "vector": v.to_string(), "scores": scores }))?;
+    } else {
+        output::write_stdout(output::cvss_text(&v, &scores).as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -239,3 +239,21 @@ pub fn conduits_table(conduits: &[Conduit]) -> String {
     }
     s
 }
+
+pub fn cvss_text(v: &cvss::Vector, s: &cvss::Scores) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "vector          {v}");
+    let _ = writeln!(out, "version         {}", s.version);
+    let label = match s.nomenclature {
+        Some(n) => format!("score ({n})"),
+        None => String::from("base"),
+    };
+    let _ = writeln!(out, "{label:<15} {:.1} {}", s.base, s.severity);
+    if let Some(t) = s.temporal {
+        let _ = writeln!(out, "temporal        {t:.1}");
+    }
+    if let Some(e) = s.environmental {
+        let _ = writeln!(out, "environmental   {e:.1}");
+    }
+    out
+}

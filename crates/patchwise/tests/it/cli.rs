@@ -90,6 +90,20 @@ fn scaled_demo_has_exactly_n_assets() {
     assert_eq!(list.as_array().unwrap().len(), 2000);
 }
 
+#[test]
+fn cvss_scores_vectors_and_names_bad_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["cvss", "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:H/A:H", "--json"])).unwrap();
+    assert_eq!((v["scores"]["base"].as_f64(), v["scores"]["environmental"].as_f64()), (Some(9.6), Some(9.7)));
+    assert!(ok(&db, &["cvss", "AV:N/AC:L/Au:N/C:P/I:P/A:P"]).contains("7.5"));
+    let o = run(&db, &["cvss", "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`AV`"), "{}", stderr(&o));
+    assert!(!db.exists());
+}
+
 /// The subcommand names a clap help text lists under `Commands:`.
 fn subcommands(help: &str) -> Vec<String> {
     help.lines()
