@@ -30,12 +30,19 @@
 //!
 //! # What is rejected
 //! Only what the reader relies on, with the rule and the JSON path: no `document`, no
-//! `document.category`, no `document.tracking.id`; a product id used but not defined (CSAF 6.1.1),
-//! defined twice (6.1.2), a circular relationship (6.1.3), a group id used but not defined
-//! (6.1.4) or defined twice (6.1.5); a product definition without `product_id`; a relationship
-//! without its references. Contradicting statuses (6.1.6) are kept, with a warning: the matcher
-//! sees both and errs towards affected. Malformed JSON, or a field of the wrong type, is rejected
-//! with its line and column.
+//! `document.category`, no `document.tracking.id`; a product id in `product_status` or in a
+//! relationship / product path that is not defined (CSAF 6.1.1) — a status about an unknown
+//! product cannot be stated; a product id defined twice differently (6.1.2); a circular
+//! relationship or product path (6.1.3); a group id defined twice (6.1.5); a product definition
+//! without `product_id`; a relationship without its references. Malformed JSON, or a field of the
+//! wrong type, is rejected with its line and column.
+//!
+//! Kept, with a warning naming the rule and path: an undefined product id (6.1.1) or group id
+//! (6.1.4) in `product_groups`, `remediations`, `flags`, `threats`, `scores` / `metrics` (the
+//! reference is skipped; real Red Hat advisories have these); a product id defined repeatedly with
+//! identical content (Red Hat VEX repeats whole branches) is read once; contradicting statuses
+//! (6.1.6) keep both statements, so the matcher sees both and errs towards affected. References
+//! the reader does not use (CSAF 2.1 `involvements`, `ids[].product_ids`) are not checked.
 //!
 //! This module never compares versions and never reads files: bytes in, records out.
 
@@ -90,7 +97,7 @@ pub(crate) fn invalid(doc: &DocumentInfo, place: impl Into<String>, message: imp
 }
 
 /// A defined product: its neutral name and the versions it stands for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct NamedProduct {
     pub(crate) name: ProductName,
     pub(crate) versions: VersionSpec,
@@ -110,6 +117,8 @@ struct Reader<'a> {
     doc: &'a DocumentInfo,
     products: HashMap<&'a str, NamedProduct>,
     groups: HashMap<&'a str, Vec<&'a str>>,
+    /// Product ids defined more than once with identical content, and where first repeated.
+    identical_duplicates: Vec<(&'a str, String)>,
     warnings: Vec<String>,
 }
 
@@ -132,7 +141,13 @@ fn convert(csaf: &json::Csaf, doc: &DocumentInfo) -> Result<Advisory, IntelError
     })?;
     let publisher = document.publisher.as_ref().and_then(|p| nonempty(&p.name)).map(str::to_string);
 
-    let mut reader = Reader { doc, products: HashMap::new(), groups: HashMap::new(), warnings: Vec::new() };
+    let mut reader = Reader {
+        doc,
+        products: HashMap::new(),
+        groups: HashMap::new(),
+        identical_duplicates: Vec::new(),
+        warnings: Vec::new(),
+    };
     if let Some(tree) = &csaf.product_tree {
         reader.product_tree(tree)?;
     }
@@ -172,16 +187,27 @@ impl<'a> Reader<'a> {
             let product = leaf_product(&Ctx::default(), fpn);
             self.define(fpn, product, &path)?;
         }
-        self.relationships(&tree.relationships)?;
+        self.relationships(tree)?;
+        if let Some((pid, path)) = self.identical_duplicates.first() {
+            self.warnings.push(format!(
+                "{path}: CSAF 6.1.2 (Multiple Definition of Product ID): {} product id(s) defined more than once, \
+                 identically (first `{pid}`); each read once",
+                self.identical_duplicates.len()
+            ));
+        }
         for (i, g) in tree.product_groups.iter().enumerate() {
             let path = format!("$.product_tree.product_groups[{i}]");
             let gid = nonempty(&g.group_id).ok_or_else(|| {
                 invalid(self.doc, format!("{path}.group_id"), "CSAF schema: product group without `group_id`")
             })?;
+            let mut ids = Vec::new();
             for (j, pid) in g.product_ids.iter().enumerate() {
-                self.check_product(pid, &format!("{path}.product_ids[{j}]"))?;
+                if self.products.contains_key(pid.as_str()) {
+                    ids.push(pid.as_str());
+                } else {
+                    self.warnings.push(undefined_product_note(&format!("{path}.product_ids[{j}]"), pid));
+                }
             }
-            let ids = g.product_ids.iter().map(String::as_str).collect();
             if self.groups.insert(gid, ids).is_some() {
                 return Err(invalid(
                     self.doc,
@@ -222,7 +248,9 @@ impl<'a> Reader<'a> {
                 }
                 "service_pack" | "patch_level" => {
                     ctx.version = Some(match ctx.version.take() {
-                        Some(VersionSpec::Exact { version }) => VersionSpec::Exact { version: format!("{version} {name}") },
+                        Some(VersionSpec::Exact { version }) => {
+                            VersionSpec::Exact { version: format!("{version} {name}") }
+                        }
                         None => VersionSpec::Exact { version: name.to_string() },
                         Some(other) => other,
                     });
@@ -248,26 +276,38 @@ impl<'a> Reader<'a> {
         let pid = nonempty(&fpn.product_id).ok_or_else(|| {
             invalid(self.doc, format!("{path}.product_id"), "CSAF schema: product definition without `product_id`")
         })?;
-        if self.products.insert(pid, product).is_some() {
-            return Err(invalid(
-                self.doc,
-                format!("{path}.product_id"),
-                format!("CSAF 6.1.2 (Multiple Definition of Product ID): `{pid}` is defined more than once"),
-            ));
+        match self.products.get(pid) {
+            None => {
+                self.products.insert(pid, product);
+            }
+            // Real feeds (Red Hat VEX) repeat whole branches; an identical repeat is harmless.
+            Some(existing) if *existing == product => {
+                self.identical_duplicates.push((pid, format!("{path}.product_id")));
+            }
+            Some(_) => {
+                return Err(invalid(
+                    self.doc,
+                    format!("{path}.product_id"),
+                    format!(
+                        "CSAF 6.1.2 (Multiple Definition of Product ID): `{pid}` is defined more than once, differently"
+                    ),
+                ));
+            }
         }
         Ok(())
     }
 
-    fn relationships(&mut self, rels: &'a [json::Relationship]) -> Result<(), IntelError> {
+    /// Relationships (2.0) and product paths (2.1): products defined in terms of others.
+    fn relationships(&mut self, tree: &'a json::ProductTree) -> Result<(), IntelError> {
+        /// `start`, then `(category, next)` steps; each reference with its JSON path.
         struct Pending<'r> {
-            index: usize,
-            category: &'r str,
-            component: &'r str,
-            platform: &'r str,
+            path: String,
+            start: (&'r str, String),
+            steps: Vec<(&'r str, &'r str, String)>,
             fpn: &'r json::FullProductName,
         }
         let mut pending = Vec::new();
-        for (i, r) in rels.iter().enumerate() {
+        for (i, r) in tree.relationships.iter().enumerate() {
             let path = format!("$.product_tree.relationships[{i}]");
             let missing = |field: &str| {
                 invalid(self.doc, format!("{path}.{field}"), format!("CSAF schema: relationship without `{field}`"))
@@ -276,43 +316,83 @@ impl<'a> Reader<'a> {
             let platform =
                 nonempty(&r.relates_to_product_reference).ok_or_else(|| missing("relates_to_product_reference"))?;
             let fpn = r.full_product_name.as_ref().ok_or_else(|| missing("full_product_name"))?;
-            let own = nonempty(&fpn.product_id).ok_or_else(|| missing("full_product_name.product_id"))?;
-            if own == component || own == platform {
+            let category = r.category.as_deref().unwrap_or("relates_to");
+            pending.push(Pending {
+                start: (component, format!("{path}.product_reference")),
+                steps: vec![(category, platform, format!("{path}.relates_to_product_reference"))],
+                path,
+                fpn,
+            });
+        }
+        for (i, pp) in tree.product_paths.iter().enumerate() {
+            let path = format!("$.product_tree.product_paths[{i}]");
+            let missing = |field: &str| {
+                invalid(self.doc, format!("{path}.{field}"), format!("CSAF schema: product path without `{field}`"))
+            };
+            let start =
+                nonempty(&pp.beginning_product_reference).ok_or_else(|| missing("beginning_product_reference"))?;
+            let fpn = pp.full_product_name.as_ref().ok_or_else(|| missing("full_product_name"))?;
+            if pp.subpaths.is_empty() {
+                return Err(missing("subpaths"));
+            }
+            let mut steps = Vec::new();
+            for (k, sp) in pp.subpaths.iter().enumerate() {
+                let field = format!("subpaths[{k}].next_product_reference");
+                let next = nonempty(&sp.next_product_reference).ok_or_else(|| missing(&field))?;
+                steps.push((sp.category.as_deref().unwrap_or("relates_to"), next, format!("{path}.{field}")));
+            }
+            pending.push(Pending { start: (start, format!("{path}.beginning_product_reference")), steps, path, fpn });
+        }
+        for p in &pending {
+            let own = nonempty(&p.fpn.product_id).ok_or_else(|| {
+                invalid(
+                    self.doc,
+                    format!("{}.full_product_name.product_id", p.path),
+                    "CSAF schema: product definition without `product_id`",
+                )
+            })?;
+            if p.start.0 == own || p.steps.iter().any(|s| s.1 == own) {
                 return Err(invalid(
                     self.doc,
-                    format!("{path}.full_product_name.product_id"),
+                    format!("{}.full_product_name.product_id", p.path),
                     format!("CSAF 6.1.3 (Circular Definition of Product ID): `{own}` is defined in terms of itself"),
                 ));
             }
-            let category = r.category.as_deref().unwrap_or("relates_to");
-            pending.push(Pending { index: i, category, component, platform, fpn });
         }
-        let defined_by_rel: HashSet<&str> = pending.iter().filter_map(|p| p.fpn.product_id.as_deref()).collect();
+        let defined_later: HashSet<&str> = pending.iter().filter_map(|p| p.fpn.product_id.as_deref()).collect();
         // Chains resolve over several passes; what never resolves is undefined or circular.
         while !pending.is_empty() {
             let before = pending.len();
             let mut rest = Vec::new();
             for p in pending {
-                let (Some(c), Some(pl)) = (self.products.get(p.component), self.products.get(p.platform)) else {
+                let ready =
+                    self.products.contains_key(p.start.0) && p.steps.iter().all(|s| self.products.contains_key(s.1));
+                if !ready {
                     rest.push(p);
                     continue;
-                };
-                let (name, versions) = compose_names(c, p.category, pl);
-                let product = NamedProduct { name, versions };
-                self.define(p.fpn, product, &format!("$.product_tree.relationships[{}].full_product_name", p.index))?;
+                }
+                let Some(first) = self.products.get(p.start.0) else { continue };
+                let mut current = first.clone();
+                for (category, next, _) in &p.steps {
+                    let Some(platform) = self.products.get(next) else { continue };
+                    let (name, versions) = compose_names(&current, category, platform);
+                    current = NamedProduct { name, versions };
+                }
+                self.define(p.fpn, current, &format!("{}.full_product_name", p.path))?;
             }
             if rest.len() == before {
-                let p = &rest[0];
-                let path = format!("$.product_tree.relationships[{}]", p.index);
-                for (field, id) in [("product_reference", p.component), ("relates_to_product_reference", p.platform)] {
-                    if !self.products.contains_key(id) && !defined_by_rel.contains(id) {
-                        return Err(undefined_product(self.doc, &format!("{path}.{field}"), id));
+                for p in &rest {
+                    let refs = std::iter::once((p.start.0, &p.start.1)).chain(p.steps.iter().map(|s| (s.1, &s.2)));
+                    for (id, path) in refs {
+                        if !self.products.contains_key(id) && !defined_later.contains(id) {
+                            return Err(undefined_product(self.doc, path, id));
+                        }
                     }
                 }
                 return Err(invalid(
                     self.doc,
-                    path,
-                    "CSAF 6.1.3 (Circular Definition of Product ID): relationships refer to each other in a cycle",
+                    rest.first().map_or_else(|| "$.product_tree".to_string(), |p| p.path.clone()),
+                    "CSAF 6.1.3 (Circular Definition of Product ID): product definitions refer to each other in a cycle",
                 ));
             }
             pending = rest;
@@ -324,31 +404,35 @@ impl<'a> Reader<'a> {
         if self.products.contains_key(pid) { Ok(()) } else { Err(undefined_product(self.doc, path, pid)) }
     }
 
-    /// Product ids and the members of group ids, checked, deduplicated, in order.
-    fn expand(&self, product_ids: &'a [String], group_ids: &'a [String], path: &str) -> Result<Vec<&'a str>, IntelError> {
+    /// Product ids and the members of group ids, deduplicated, in order. An undefined id here
+    /// (a remediation, flag, threat) loses only that reference: it is skipped with a warning.
+    fn expand(&mut self, product_ids: &'a [String], group_ids: &'a [String], path: &str) -> Vec<&'a str> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (j, pid) in product_ids.iter().enumerate() {
-            self.check_product(pid, &format!("{path}.product_ids[{j}]"))?;
+            if !self.products.contains_key(pid.as_str()) {
+                self.warnings.push(undefined_product_note(&format!("{path}.product_ids[{j}]"), pid));
+                continue;
+            }
             if seen.insert(pid.as_str()) {
                 out.push(pid.as_str());
             }
         }
         for (j, gid) in group_ids.iter().enumerate() {
-            let members = self.groups.get(gid.as_str()).ok_or_else(|| {
-                invalid(
-                    self.doc,
-                    format!("{path}.group_ids[{j}]"),
-                    format!("CSAF 6.1.4 (Missing Definition of Product Group ID): `{gid}` is not defined in the product tree"),
-                )
-            })?;
+            let Some(members) = self.groups.get(gid.as_str()) else {
+                self.warnings.push(format!(
+                    "{path}.group_ids[{j}]: CSAF 6.1.4 (Missing Definition of Product Group ID): `{gid}` is not defined \
+                     in the product tree; reference skipped"
+                ));
+                continue;
+            };
             for &pid in members {
                 if seen.insert(pid) {
                     out.push(pid);
                 }
             }
         }
-        Ok(out)
+        out
     }
 
     fn names(&self, ids: &[&str]) -> Vec<ProductName> {
@@ -381,7 +465,7 @@ impl<'a> Reader<'a> {
         let mut justification: HashMap<&str, Justification> = HashMap::new();
         for (fi, f) in v.flags.iter().enumerate() {
             let fpath = format!("{path}.flags[{fi}]");
-            let ids = self.expand(&f.product_ids, &f.group_ids, &fpath)?;
+            let ids = self.expand(&f.product_ids, &f.group_ids, &fpath);
             let label = f.label.as_deref().unwrap_or("");
             match justification_label(label) {
                 Some(j) => {
@@ -395,7 +479,7 @@ impl<'a> Reader<'a> {
         let mut impact: HashMap<&str, &str> = HashMap::new();
         let mut impact_all: Option<&str> = None;
         for (ti, t) in v.threats.iter().enumerate() {
-            let ids = self.expand(&t.product_ids, &t.group_ids, &format!("{path}.threats[{ti}]"))?;
+            let ids = self.expand(&t.product_ids, &t.group_ids, &format!("{path}.threats[{ti}]"));
             if t.category.as_deref() != Some("impact") {
                 continue;
             }
@@ -462,17 +546,19 @@ impl<'a> Reader<'a> {
 
         for (ri, r) in v.remediations.iter().enumerate() {
             let rpath = format!("{path}.remediations[{ri}]");
-            let ids = self.expand(&r.product_ids, &r.group_ids, &rpath)?;
+            let ids = self.expand(&r.product_ids, &r.group_ids, &rpath);
             let category = r.category.as_deref().unwrap_or("");
             let Some(kind) = remediation_kind(category) else {
-                self.warnings.push(format!("{rpath}.category: remediation category `{category}` not supported; skipped"));
+                self.warnings
+                    .push(format!("{rpath}.category: remediation category `{category}` not supported; skipped"));
                 continue;
             };
             if ids.is_empty() {
                 self.warnings.push(format!("{rpath}: remediation names no product; kept without products"));
             }
             let details = r.details.clone().unwrap_or_default();
-            let fixed_version = if kind == RemediationKind::VendorFix { quality::fixed_version(&details) } else { None };
+            let fixed_version =
+                if kind == RemediationKind::VendorFix { quality::fixed_version(&details) } else { None };
             advisory.remediations.push(Remediation {
                 vulnerability: vuln.clone(),
                 kind,
@@ -486,17 +572,13 @@ impl<'a> Reader<'a> {
         }
 
         for (si, s) in v.scores.iter().enumerate() {
-            for (j, pid) in s.products.iter().enumerate() {
-                self.check_product(pid, &format!("{path}.scores[{si}].products[{j}]"))?;
-            }
+            self.expand(&s.products, &[], &format!("{path}.scores[{si}]"));
             for cvss in [&s.cvss_v3, &s.cvss_v2].into_iter().flatten() {
                 push_cvss(&mut advisory.cvss, cvss, publisher);
             }
         }
         for (mi, m) in v.metrics.iter().enumerate() {
-            for (j, pid) in m.products.iter().enumerate() {
-                self.check_product(pid, &format!("{path}.metrics[{mi}].products[{j}]"))?;
-            }
+            self.expand(&m.products, &[], &format!("{path}.metrics[{mi}]"));
             if let Some(c) = &m.content {
                 for cvss in [&c.cvss_v4, &c.cvss_v3, &c.cvss_v2].into_iter().flatten() {
                     push_cvss(&mut advisory.cvss, cvss, publisher);
@@ -506,6 +588,12 @@ impl<'a> Reader<'a> {
         push_references(&mut advisory.references, seen_refs, &v.references);
         Ok(())
     }
+}
+
+fn undefined_product_note(path: &str, pid: &str) -> String {
+    format!(
+        "{path}: CSAF 6.1.1 (Missing Definition of Product ID): `{pid}` is not defined in the product tree; reference skipped"
+    )
 }
 
 fn undefined_product(doc: &DocumentInfo, path: &str, pid: &str) -> IntelError {
@@ -518,7 +606,8 @@ fn undefined_product(doc: &DocumentInfo, path: &str, pid: &str) -> IntelError {
 
 fn leaf_product(ctx: &Ctx, fpn: &json::FullProductName) -> NamedProduct {
     let helper = fpn.product_identification_helper.as_ref();
-    let purl = helper.and_then(|h| nonempty(&h.purl).or_else(|| h.purls.first().map(String::as_str))).map(str::to_string);
+    let purl =
+        helper.and_then(|h| nonempty(&h.purl).or_else(|| h.purls.first().map(String::as_str))).map(str::to_string);
     let versions = match &ctx.version {
         Some(v) => v.clone(),
         None => match purl.as_deref().and_then(purl_version) {
@@ -614,7 +703,9 @@ fn justification_label(label: &str) -> Option<Justification> {
         "component_not_present" => Justification::ComponentNotPresent,
         "vulnerable_code_not_present" => Justification::VulnerableCodeNotPresent,
         "vulnerable_code_not_in_execute_path" => Justification::VulnerableCodeNotInExecutePath,
-        "vulnerable_code_cannot_be_controlled_by_adversary" => Justification::VulnerableCodeCannotBeControlledByAdversary,
+        "vulnerable_code_cannot_be_controlled_by_adversary" => {
+            Justification::VulnerableCodeCannotBeControlledByAdversary
+        }
         "inline_mitigations_already_exist" => Justification::InlineMitigationsAlreadyExist,
         _ => return None,
     })

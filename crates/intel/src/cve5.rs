@@ -17,11 +17,11 @@
 //! `Unparsed` with a warning: this module must never turn text it cannot read into "not
 //! affected", and never read a missing SSVC value as `none`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 
 use model::advisory::{
-    AdvisoryKind, AffectedStatement, Bound, ConfigNode, Configuration, CpeMatch, CvssVector, Exploitation,
+    Advisory, AdvisoryKind, AffectedStatement, Bound, ConfigNode, Configuration, CpeMatch, CvssVector, Exploitation,
     IntelRecord, KevEntry, Operator, ProductName, ProductStatus, Provenance, RansomwareUse, Reference, Source,
     SsvcPoints, Target, TechnicalImpact, VersionSpec,
 };
@@ -261,9 +261,8 @@ fn convert(
     if !is_cve_id(&cve) {
         return Err(invalid(file, "$.cveMetadata.cveId", &format!("`{cve}` is not a CVE id (CVE-YYYY-NNNN)")));
     }
-    let containers = record
-        .containers
-        .ok_or_else(|| invalid(file, "$.containers", "missing; expected the cna container"))?;
+    let containers =
+        record.containers.ok_or_else(|| invalid(file, "$.containers", "missing; expected the cna container"))?;
     let cna = containers.cna.ok_or_else(|| invalid(file, "$.containers.cna", "missing; every record has one"))?;
     let rejected = meta.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("REJECTED"));
     let published = text(meta.date_published.as_deref()).or_else(|| text(cna.date_public.as_deref()));
@@ -277,7 +276,8 @@ fn convert(
 
     // The CNA container.
     let cna_meta = cna.provider_metadata.as_ref();
-    let who = cna_meta.and_then(|m| text(m.short_name.as_deref())).or_else(|| text(meta.assigner_short_name.as_deref()));
+    let who =
+        cna_meta.and_then(|m| text(m.short_name.as_deref())).or_else(|| text(meta.assigner_short_name.as_deref()));
     let updated = cna_meta.and_then(|m| text(m.date_updated.as_deref())).or(record_updated.clone());
     let mut cx = Context { cve: &cve, who, path: "$.containers.cna".into(), warnings: record_warnings, unknown: 0 };
     let mut description = english(&cna.descriptions, &mut cx, "descriptions");
@@ -307,8 +307,12 @@ fn convert(
         let adp_meta = adp.provider_metadata.as_ref();
         let who = adp_meta.and_then(|m| text(m.short_name.as_deref()));
         let updated = adp_meta.and_then(|m| text(m.date_updated.as_deref())).or(record_updated.clone());
-        let provenance = doc.provenance(Source::Cve5Adp, cve.clone(), updated.clone());
-        let mut cx = Context { cve: &cve, who, path: format!("$.containers.adp[{i}]"), warnings: Vec::new(), unknown: 0 };
+        // Each ADP container is its own document, `CVE-…#adp/<shortName>`, so several ADPs of
+        // one CVE stay apart in the store.
+        let adp_doc = format!("{cve}#adp/{}", who.as_deref().unwrap_or("unnamed"));
+        let provenance = doc.provenance(Source::Cve5Adp, adp_doc, updated.clone());
+        let mut cx =
+            Context { cve: &cve, who, path: format!("$.containers.adp[{i}]"), warnings: Vec::new(), unknown: 0 };
 
         for (j, metric) in adp.metrics.iter().enumerate() {
             let Some(other) = &metric.other else { continue };
@@ -323,24 +327,15 @@ fn convert(
 
         let mut affected = Vec::new();
         for entry in &adp.affected {
-            if entry.cpes.is_empty() {
+            if entry.cpes.iter().all(|c| c.trim().is_empty()) {
                 product_statements(entry, &mut cx, &mut affected);
             } else {
                 cpe_statements(entry, &mut cx, &mut affected);
             }
         }
         let description = english(&adp.descriptions, &mut cx, "descriptions");
-        let advisory = build_advisory(
-            &mut cx,
-            adp,
-            None,
-            description,
-            published.clone(),
-            updated,
-            rejected,
-            affected,
-            provenance,
-        );
+        let advisory =
+            build_advisory(&mut cx, adp, None, description, published.clone(), updated, rejected, affected, provenance);
         // A container that only carries metrics of other kinds (SSVC, KEV) or copies of the CNA's
         // references says nothing an advisory would add.
         if !advisory.affected.is_empty() || !advisory.cvss.is_empty() || !advisory.cwes.is_empty() {
@@ -364,12 +359,12 @@ fn build_advisory(
     rejected: bool,
     affected: Vec<AffectedStatement>,
     provenance: Provenance,
-) -> model::advisory::Advisory {
+) -> Advisory {
     if cx.unknown > 0 {
         let n = cx.unknown;
         cx.warn(format!("{n} version entries or default statuses with status `unknown` (or none) skipped"));
     }
-    model::advisory::Advisory {
+    Advisory {
         id: cx.cve.to_string(),
         kind: AdvisoryKind::Cve,
         aliases: Vec::new(),
@@ -388,12 +383,7 @@ fn build_advisory(
     }
 }
 
-fn push_advisory(
-    advisory: model::advisory::Advisory,
-    cx: &Context,
-    out: &mut Vec<IntelRecord>,
-    summary_warnings: &mut Vec<String>,
-) {
+fn push_advisory(advisory: Advisory, cx: &Context, out: &mut Vec<IntelRecord>, summary_warnings: &mut Vec<String>) {
     push_warnings(cx, summary_warnings);
     out.push(IntelRecord::Advisory(Box::new(advisory)));
 }
@@ -508,7 +498,8 @@ fn ssvc(
                 cx.warn(format!("{path}.options: `{key}` is not a string; read as unknown"));
                 continue;
             };
-            let mut unreadable = || cx.warn(format!("{path}.options: `{key}: {value}` not understood; read as unknown"));
+            let mut unreadable =
+                || cx.warn(format!("{path}.options: `{key}: {value}` not understood; read as unknown"));
             match key.trim().to_ascii_lowercase().as_str() {
                 "exploitation" => {
                     points.exploitation = match value.as_str() {
@@ -650,11 +641,8 @@ fn product_statements(entry: &Affected, cx: &mut Context, out: &mut Vec<Affected
         product: text(entry.product.as_deref()),
         ..ProductName::default()
     };
-    let cpes: Vec<Option<String>> = if entry.cpes.is_empty() {
-        vec![None]
-    } else {
-        entry.cpes.iter().map(|c| text(Some(c))).collect()
-    };
+    let cpes: Vec<Option<String>> =
+        if entry.cpes.is_empty() { vec![None] } else { entry.cpes.iter().map(|c| text(Some(c))).collect() };
     for (status, versions) in specs {
         for cpe in &cpes {
             out.push(AffectedStatement {
@@ -695,7 +683,7 @@ fn version_statements(v: &RawVersion, cx: &mut Context, label: &str, out: &mut V
     };
     let start = if is_open_start(version) {
         Some(None)
-    } else if is_bound(version) {
+    } else if is_range_bound(version) {
         Some(Some(Bound { version: version.to_string(), inclusive: true }))
     } else {
         None
@@ -760,7 +748,7 @@ fn upper(v: &RawVersion, cx: &mut Context, label: &str) -> Option<Result<Option<
     };
     Some(if bound == "*" {
         Ok(None)
-    } else if is_bound(&bound) && !bound.contains('*') {
+    } else if is_range_bound(&bound) {
         Ok(Some(Bound { version: bound, inclusive }))
     } else {
         Err(())
@@ -805,7 +793,18 @@ fn is_open_start(s: &str) -> bool {
 
 /// Text that can stand as one end of a range: not a placeholder, not a list, no operators.
 fn is_bound(s: &str) -> bool {
-    !is_placeholder(s) && !s.contains([',', ';', '<', '>', '=', '|'])
+    !is_placeholder(s) && !s.contains([',', ';', '<', '>', '=', '|', '&'])
+}
+
+/// One end of a structured range (`version`, `lessThan`, `lessThanOrEqual`): a token
+/// (`V2.1.82`, `FW13`), or a version with a qualifier (`V4.1.1 Patch04`, `8.1.17 LTS`), but not
+/// a list, a wildcard or a sentence (`next of 2.0`, `See references`).
+fn is_range_bound(s: &str) -> bool {
+    is_bound(s)
+        && !s.contains('*')
+        && (!s.contains(char::is_whitespace)
+            || (s.trim_start_matches(['v', 'V', 'r', 'R']).starts_with(|c: char| c.is_ascii_digit())
+                && !contains_word(s, CONNECTIVES)))
 }
 
 /// A version given alone: `*` is every version, a plain token is exact, loose English is
@@ -827,17 +826,16 @@ fn single(version: &str, cx: &mut Context, label: &str) -> VersionSpec {
         return spec;
     }
     // `V4.7 HF27`, `8.1.17 LTS`, `2.1 SP1`: a version with a qualifier, not a sentence.
-    let versionish = version
-        .trim_start_matches(['v', 'V', 'r', 'R'])
-        .starts_with(|c: char| c.is_ascii_digit())
-        && !version.contains(['<', '>', '=', ',', ';', '*', '|'])
-        && !contains_word(version, &["and", "or", "to", "before", "prior", "earlier", "later", "through", "all"]);
-    if versionish {
+    if is_range_bound(version) {
         return VersionSpec::Exact { version: version.to_string() };
     }
     cx.warn(format!("{label}: version text `{version}` kept unparsed"));
     VersionSpec::Unparsed { text: version.to_string() }
 }
+
+/// Words that make version text a sentence rather than a version with a qualifier.
+const CONNECTIVES: &[&str] =
+    &["and", "or", "to", "before", "prior", "earlier", "later", "through", "all", "versions", "see", "from"];
 
 fn contains_word(s: &str, words: &[&str]) -> bool {
     s.split(|c: char| !c.is_alphanumeric()).any(|w| words.iter().any(|x| w.eq_ignore_ascii_case(x)))
@@ -913,7 +911,7 @@ fn comparators(s: &str) -> Option<VersionSpec> {
         let (op, after) = ["<=", ">=", "<", ">"].iter().find_map(|op| rest.strip_prefix(op).map(|a| (*op, a)))?;
         let stop = after.find(['<', '>', ',', '=']).unwrap_or(after.len());
         let version = after[..stop].trim();
-        if !is_bound(version) || version.contains('*') {
+        if !is_bound(version) || version.contains('*') || contains_word(version, CONNECTIVES) {
             return None;
         }
         let bound = Bound { version: version.to_string(), inclusive: op.len() == 2 };
@@ -928,17 +926,24 @@ fn comparators(s: &str) -> Option<VersionSpec> {
 
 /// Statements for an ADP `affected[]` entry that carries `cpes`: per status, one configuration
 /// with a single OR node of CPE matches, bounded by the entry's versions.
+///
+/// Linear in CPEs plus versions except where each range applies to each CPE: Cisco entries list
+/// thousands of CPEs, one per exact version.
 fn cpe_statements(entry: &Affected, cx: &mut Context, out: &mut Vec<AffectedStatement>) {
     let label = label(entry);
-    let cpes: Vec<&str> = entry.cpes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
-    let mut matches: BTreeMap<ProductStatus, Vec<CpeMatch>> = BTreeMap::new();
-    let mut used = vec![false; cpes.len()];
-    let add = |matches: &mut BTreeMap<ProductStatus, Vec<CpeMatch>>, status: ProductStatus, m: CpeMatch| {
-        let list = matches.entry(status).or_default();
-        if !list.contains(&m) {
-            list.push(m);
+    let cpes: Vec<Cpe> =
+        entry.cpes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).map(|text| Cpe::new(text, cx, &label)).collect();
+    // Which CPEs name each version (case-folded), and which name none (`*`, `-`).
+    let mut naming: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, cpe) in cpes.iter().enumerate() {
+        if let Some(v) = &cpe.version {
+            naming.entry(v.to_ascii_lowercase()).or_default().push(i);
         }
-    };
+    }
+    let versionless: Vec<usize> =
+        (0..cpes.len()).filter(|&i| matches!(cpes[i].version.as_deref(), Some("*" | "-"))).collect();
+    let mut matches = Matches::default();
+    let mut used = vec![false; cpes.len()];
 
     for v in &entry.versions {
         let Some(status) = status(v.status.as_deref(), cx, &label) else { continue };
@@ -961,58 +966,60 @@ fn cpe_statements(entry: &Affected, cx: &mut Context, out: &mut Vec<AffectedStat
                     }
                 };
                 let start = (!is_open_start(version)).then(|| version.to_string());
+                let (end_incl, end_excl) = match end {
+                    Some(b) if b.inclusive => (Some(b.version), None),
+                    Some(b) => (None, Some(b.version)),
+                    None => (None, None),
+                };
                 for (i, cpe) in cpes.iter().enumerate() {
                     used[i] = true;
-                    let cpe_version = cpe_version(cpe);
-                    if let (Some(cv), Some(start)) = (cpe_version.as_deref(), &start)
+                    if let (Some(cv), Some(start)) = (cpe.version.as_deref(), &start)
                         && !matches!(cv, "*" | "-")
                         && cv != start
                     {
-                        cx.warn(format!("{label}: {cpe} names version {cv} but the range starts at {start}; CPE version widened to *"));
+                        cx.warn(format!(
+                            "{label}: {} names version {cv} but the range starts at {start}; CPE version widened to *",
+                            cpe.text
+                        ));
                     }
-                    let (start_incl, end_incl, end_excl) = match &end {
-                        Some(b) if b.inclusive => (start.clone(), Some(b.version.clone()), None),
-                        Some(b) => (start.clone(), None, Some(b.version.clone())),
-                        None => (start.clone(), None, None),
-                    };
-                    add(&mut matches, status, cpe_match(any_version(cpe, cx, &label), start_incl, end_incl, end_excl));
+                    let m = cpe_match(cpe.any.clone(), start.clone(), end_incl.clone(), end_excl.clone());
+                    matches.add(status, m);
                 }
             }
             None if version == "*" => {
                 for (i, cpe) in cpes.iter().enumerate() {
                     used[i] = true;
-                    add(&mut matches, status, cpe_match(any_version(cpe, cx, &label), None, None, None));
+                    matches.add(status, cpe_match(cpe.any.clone(), None, None, None));
                 }
             }
             None if is_open_start(version) => {
                 cx.warn(format!("{label}: version `{version}` without an upper bound; CPEs kept as published"));
                 for (i, cpe) in cpes.iter().enumerate() {
                     used[i] = true;
-                    add(&mut matches, status, cpe_match(cpe.to_string(), None, None, None));
+                    matches.add(status, cpe_match(cpe.text.to_string(), None, None, None));
                 }
             }
             None => {
                 // An exact version: the CPEs that name it, else the version-less ones bounded to it.
-                let named: Vec<usize> = (0..cpes.len())
-                    .filter(|&i| cpe_version(cpes[i]).is_some_and(|cv| cv.eq_ignore_ascii_case(version)))
-                    .collect();
-                if !named.is_empty() {
-                    for i in named {
+                if let Some(named) = naming.get(&version.to_ascii_lowercase()) {
+                    for &i in named {
                         used[i] = true;
-                        add(&mut matches, status, cpe_match(cpes[i].to_string(), None, None, None));
+                        matches.add(status, cpe_match(cpes[i].text.to_string(), None, None, None));
                     }
                     continue;
                 }
-                let mut open: Vec<usize> =
-                    (0..cpes.len()).filter(|&i| matches!(cpe_version(cpes[i]).as_deref(), Some("*" | "-"))).collect();
-                if open.is_empty() {
+                let all: Vec<usize>;
+                let targets = if versionless.is_empty() {
                     cx.warn(format!("{label}: no CPE names version {version}; bounded every CPE to it"));
-                    open = (0..cpes.len()).collect();
-                }
-                for i in open {
+                    all = (0..cpes.len()).collect();
+                    &all
+                } else {
+                    &versionless
+                };
+                for &i in targets {
                     used[i] = true;
-                    let criteria = any_version(cpes[i], cx, &label);
-                    add(&mut matches, status, cpe_match(criteria, Some(version.to_string()), Some(version.to_string()), None));
+                    let exact = Some(version.to_string());
+                    matches.add(status, cpe_match(cpes[i].any.clone(), exact.clone(), exact, None));
                 }
             }
         }
@@ -1023,7 +1030,7 @@ fn cpe_statements(entry: &Affected, cx: &mut Context, out: &mut Vec<AffectedStat
             Some(status) => {
                 for (i, cpe) in cpes.iter().enumerate() {
                     used[i] = true;
-                    add(&mut matches, status, cpe_match(cpe.to_string(), None, None, None));
+                    matches.add(status, cpe_match(cpe.text.to_string(), None, None, None));
                 }
             }
             None => used.iter_mut().for_each(|u| *u = true),
@@ -1031,16 +1038,16 @@ fn cpe_statements(entry: &Affected, cx: &mut Context, out: &mut Vec<AffectedStat
     } else if entry.default_status.as_deref().is_some_and(|s| s.trim().eq_ignore_ascii_case("affected")) {
         cx.warn(format!("{label}: defaultStatus `affected` beside CPEs ignored; only the listed versions are kept"));
     }
-    if matches.contains_key(&ProductStatus::Affected) {
+    if matches.by_status.contains_key(&ProductStatus::Affected) {
         for (i, cpe) in cpes.iter().enumerate() {
             if !used[i] {
-                cx.warn(format!("{label}: {cpe} matches none of the listed versions; kept as published"));
-                add(&mut matches, ProductStatus::Affected, cpe_match(cpe.to_string(), None, None, None));
+                cx.warn(format!("{label}: {} matches none of the listed versions; kept as published", cpe.text));
+                matches.add(ProductStatus::Affected, cpe_match(cpe.text.to_string(), None, None, None));
             }
         }
     }
 
-    for (status, matches) in matches {
+    for (status, matches) in matches.by_status {
         out.push(AffectedStatement {
             vulnerability: cx.cve.to_string(),
             target: Target::Configuration {
@@ -1054,6 +1061,55 @@ fn cpe_statements(entry: &Affected, cx: &mut Context, out: &mut Vec<AffectedStat
             justification: None,
             detail: None,
         });
+    }
+}
+
+/// One CPE of an ADP entry, split once.
+struct Cpe<'a> {
+    text: &'a str,
+    /// Its version component (`None` when it is not a CPE 2.3 formatted string).
+    version: Option<String>,
+    /// The CPE with its version component set to `*`, so that bounds decide; as published (with
+    /// a warning) when it is not a CPE 2.3 formatted string.
+    any: String,
+}
+
+impl<'a> Cpe<'a> {
+    fn new(text: &'a str, cx: &mut Context, label: &str) -> Cpe<'a> {
+        match cpe_parts(text) {
+            Some(mut parts) => {
+                let version = Some(parts[5].to_string());
+                parts[5] = "*";
+                Cpe { text, version, any: parts.join(":") }
+            }
+            None => {
+                cx.warn(format!("{label}: `{text}` is not a CPE 2.3 formatted string; kept as published"));
+                Cpe { text, version: None, any: text.to_string() }
+            }
+        }
+    }
+}
+
+/// CPE matches per status, each once, in the order first seen.
+#[derive(Default)]
+struct Matches {
+    by_status: BTreeMap<ProductStatus, Vec<CpeMatch>>,
+    seen: HashSet<(ProductStatus, String)>,
+}
+
+impl Matches {
+    fn add(&mut self, status: ProductStatus, m: CpeMatch) {
+        let key = format!(
+            "{}|{:?}|{:?}|{:?}|{:?}",
+            m.criteria,
+            m.version_start_including,
+            m.version_start_excluding,
+            m.version_end_including,
+            m.version_end_excluding
+        );
+        if self.seen.insert((status, key)) {
+            self.by_status.entry(status).or_default().push(m);
+        }
     }
 }
 
@@ -1073,7 +1129,8 @@ fn cpe_match(
     }
 }
 
-/// The components of a CPE 2.3 formatted string, split at unescaped colons.
+/// The components of a CPE 2.3 formatted string, split at unescaped colons (both ASCII, so a
+/// byte scan is safe in UTF-8).
 fn cpe_parts(cpe: &str) -> Option<Vec<&str>> {
     if !cpe.starts_with("cpe:2.3:") {
         return None;
@@ -1081,39 +1138,19 @@ fn cpe_parts(cpe: &str) -> Option<Vec<&str>> {
     let mut parts = Vec::with_capacity(13);
     let mut begin = 0;
     let mut escaped = false;
-    for (i, c) in cpe.char_indices() {
-        match c {
+    for (i, b) in cpe.bytes().enumerate() {
+        match b {
             _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            ':' => {
-                parts.push(&cpe[begin..i]);
+            b'\\' => escaped = true,
+            b':' => {
+                parts.push(cpe.get(begin..i)?);
                 begin = i + 1;
             }
             _ => {}
         }
     }
-    parts.push(&cpe[begin..]);
+    parts.push(cpe.get(begin..)?);
     (parts.len() == 13).then_some(parts)
-}
-
-/// The version component of a CPE 2.3 string.
-fn cpe_version(cpe: &str) -> Option<String> {
-    cpe_parts(cpe).map(|p| p[5].to_string())
-}
-
-/// The CPE with its version component set to `*`, so that bounds decide; as published (with a
-/// warning) when it is not a CPE 2.3 formatted string.
-fn any_version(cpe: &str, cx: &mut Context, label: &str) -> String {
-    match cpe_parts(cpe) {
-        Some(mut parts) => {
-            parts[5] = "*";
-            parts.join(":")
-        }
-        None => {
-            cx.warn(format!("{label}: `{cpe}` is not a CPE 2.3 formatted string; kept as published"));
-            cpe.to_string()
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

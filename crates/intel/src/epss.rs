@@ -117,11 +117,7 @@ impl Metadata {
 fn probability(field: Option<&str>, column: &str) -> Result<f64, String> {
     let text = field.unwrap_or_default();
     let value: f64 = text.parse().map_err(|_| format!("{column} `{text}` is not a number"))?;
-    if (0.0..=1.0).contains(&value) {
-        Ok(value)
-    } else {
-        Err(format!("{column} {text} is outside [0, 1]"))
-    }
+    if (0.0..=1.0).contains(&value) { Ok(value) } else { Err(format!("{column} {text} is outside [0, 1]")) }
 }
 
 fn invalid(file: &str, place: &str, message: &str) -> IntelError {

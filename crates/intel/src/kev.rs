@@ -27,7 +27,17 @@ pub const DOCUMENT: &str = "cisa-kev";
 /// published file puts it first), the entries are held back until the end of the object so that
 /// every record carries it.
 pub fn read_json<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Result<ReadSummary, IntelError> {
-    let mut state = State { doc, sink, version: None, count: None, held: Vec::new(), summary: ReadSummary::default(), index: None, failure: None, seen_entries: false };
+    let mut state = State {
+        doc,
+        sink,
+        version: None,
+        count: None,
+        held: Vec::new(),
+        summary: ReadSummary::default(),
+        index: None,
+        failure: None,
+        seen_entries: false,
+    };
     let mut de = serde_json::Deserializer::from_reader(BufReader::new(r));
     let parsed = Catalog { state: &mut state }.deserialize(&mut de).and_then(|()| de.end());
     if let Some(failure) = state.failure.take() {
@@ -49,10 +59,10 @@ pub fn read_json<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Result<R
     if let Some(count) = state.count
         && count != state.summary.records as u64
     {
-        state.summary.warnings.push(format!(
-            "{}: $.count says {count} entries, the array holds {}",
-            doc.file, state.summary.records
-        ));
+        state
+            .summary
+            .warnings
+            .push(format!("{}: $.count says {count} entries, the array holds {}", doc.file, state.summary.records));
     }
     Ok(state.summary)
 }
@@ -155,8 +165,8 @@ fn entry(
     warnings: &mut Vec<String>,
 ) -> Result<KevEntry, IntelError> {
     let cve = text(raw.cve_id).ok_or_else(|| invalid(file, &place("cveID"), "missing; every entry names its CVE"))?;
-    let date_added = text(raw.date_added)
-        .ok_or_else(|| invalid(file, &place("dateAdded"), "missing; expected YYYY-MM-DD"))?;
+    let date_added =
+        text(raw.date_added).ok_or_else(|| invalid(file, &place("dateAdded"), "missing; expected YYYY-MM-DD"))?;
     if !is_date(&date_added) {
         return Err(invalid(file, &place("dateAdded"), &format!("`{date_added}` is not a YYYY-MM-DD date")));
     }
@@ -211,8 +221,7 @@ fn text(s: Option<String>) -> Option<String> {
 /// `YYYY-MM-DD` (shape only; the catalog is not the place to validate calendars).
 pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 fn invalid(file: &str, place: &str, message: &str) -> IntelError {

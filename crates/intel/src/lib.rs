@@ -9,7 +9,9 @@ use model::advisory::{IntelRecord, Provenance, Source};
 
 pub mod csaf;
 pub mod cve5;
+pub mod detect;
 pub mod epss;
+pub mod files;
 pub mod kev;
 pub mod nvd;
 pub mod vex;
@@ -68,4 +70,24 @@ pub struct ReadSummary {
     pub records: usize,
     /// Data-quality warnings (also attached to the advisories they concern).
     pub warnings: Vec<String>,
+}
+
+/// Reads one document of a known format (see [`detect::detect`]) into `sink`.
+pub fn read_format<R: std::io::Read>(
+    format: detect::Format,
+    r: R,
+    doc: &DocumentInfo,
+    sink: &mut Sink,
+) -> Result<ReadSummary, IntelError> {
+    use detect::Format;
+    match format {
+        Format::Nvd11 | Format::Nvd2 => nvd::read(r, doc, sink),
+        Format::Cve5 => cve5::read(r, doc, sink),
+        Format::KevJson => kev::read_json(r, doc, sink),
+        Format::KevCsv => kev::read_csv(r, doc, sink),
+        Format::Epss => epss::read(r, doc, sink),
+        Format::Csaf => csaf::read(r, doc, sink),
+        Format::CycloneDx => vex::read_cyclonedx(r, doc, sink),
+        Format::OpenVex => vex::read_openvex(r, doc, sink),
+    }
 }

@@ -57,7 +57,7 @@ mod items;
 mod lenient;
 
 use std::fmt;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 
 use flate2::bufread::MultiGzDecoder;
 use model::advisory::{Advisory, AdvisoryKind, AffectedStatement, IntelRecord, ProductStatus, Source, Target};
@@ -75,29 +75,45 @@ const GZ_BUF: usize = 128 * 1024;
 /// Reads one NVD document (1.1 feed, 2.0 response or 2.0 feed; plain or gzip) and hands each CVE
 /// to `sink` as an [`IntelRecord::Advisory`] as soon as it is read.
 pub fn read<R: Read>(mut r: R, doc: &DocumentInfo, sink: &mut Sink<'_>) -> Result<ReadSummary, IntelError> {
-    let mut head = [0u8; 2];
-    let n = read_head(&mut r, &mut head).map_err(|source| IntelError::Read { file: doc.file.clone(), source })?;
-    let whole = io::Cursor::new(head).take(n as u64).chain(r);
-    if n == 2 && head == [0x1f, 0x8b] {
-        let gz = MultiGzDecoder::new(BufReader::with_capacity(GZ_BUF, whole));
-        parse(BufReader::with_capacity(JSON_BUF, gz), doc, sink)
+    let read_error = |source| IntelError::Read { file: doc.file.clone(), source };
+    let head = Head::read(&mut r).map_err(read_error)?;
+    if head.len >= 2 && head.bytes[..2] == [0x1f, 0x8b] {
+        let mut gz = MultiGzDecoder::new(BufReader::with_capacity(GZ_BUF, head.replay(false).chain(r)));
+        let json_head = Head::read(&mut gz).map_err(read_error)?;
+        parse(BufReader::with_capacity(JSON_BUF, json_head.replay(true).chain(gz)), doc, sink)
     } else {
-        parse(BufReader::with_capacity(JSON_BUF, whole), doc, sink)
+        parse(BufReader::with_capacity(JSON_BUF, head.replay(true).chain(r)), doc, sink)
     }
 }
 
-/// Fills `head` as far as the input allows; returns how many bytes were read.
-fn read_head<R: Read>(r: &mut R, head: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < head.len() {
-        match r.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+/// The first bytes of a stream, read to look at (gzip magic, byte order mark) and then replayed.
+struct Head {
+    bytes: [u8; 3],
+    len: usize,
+}
+
+impl Head {
+    fn read<R: Read>(r: &mut R) -> io::Result<Head> {
+        let mut head = Head { bytes: [0; 3], len: 0 };
+        while head.len < head.bytes.len() {
+            match r.read(&mut head.bytes[head.len..]) {
+                Ok(0) => break,
+                Ok(k) => head.len += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
+        Ok(head)
     }
-    Ok(n)
+
+    /// The bytes again, without a UTF-8 byte order mark if `skip_bom` (JSON allows none, but
+    /// some tools write one).
+    fn replay(self, skip_bom: bool) -> io::Take<io::Cursor<[u8; 3]>> {
+        let skip = if skip_bom && self.len == 3 && self.bytes == *b"\xEF\xBB\xBF" { 3 } else { 0 };
+        let mut cursor = io::Cursor::new(self.bytes);
+        cursor.set_position(skip);
+        cursor.take((self.len as u64).saturating_sub(skip))
+    }
 }
 
 /// The two families of NVD CVE documents.
@@ -228,14 +244,9 @@ fn file_stem(file: &str) -> &str {
     name.strip_suffix(".json").unwrap_or(name)
 }
 
-/// Parses the JSON text. `B` is a `BufReader`, which serde_json's byte-at-a-time reading needs to
-/// be fast.
-fn parse<B: BufRead>(mut input: B, doc: &DocumentInfo, sink: &mut Sink<'_>) -> Result<ReadSummary, IntelError> {
-    // Some tools save JSON with a UTF-8 byte order mark; JSON itself does not allow one.
-    let head = input.fill_buf().map_err(|source| IntelError::Read { file: doc.file.clone(), source })?;
-    if head.starts_with(b"\xEF\xBB\xBF") {
-        input.consume(3);
-    }
+/// Parses the JSON text. `input` is a `BufReader`, which serde_json's byte-at-a-time reading
+/// needs to be fast.
+fn parse<B: Read>(input: B, doc: &DocumentInfo, sink: &mut Sink<'_>) -> Result<ReadSummary, IntelError> {
     let mut ctx = Ctx {
         doc,
         sink,

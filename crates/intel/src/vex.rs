@@ -202,10 +202,8 @@ pub fn read_cyclonedx<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Res
     }
 
     let id = nonempty(&bom.serial_number).map(str::to_string).unwrap_or_else(|| doc.file.clone());
-    let mut advisory = empty_advisory(
-        id.clone(),
-        doc.provenance(Source::CycloneDxVex, id, bom.version.as_ref().map(|t| t.0.clone())),
-    );
+    let mut advisory =
+        empty_advisory(id.clone(), doc.provenance(Source::CycloneDxVex, id, bom.version.as_ref().map(|t| t.0.clone())));
     advisory.published = bom.metadata.as_ref().and_then(|m| nonempty(&m.timestamp)).map(str::to_string);
     if let [only] = vulnerabilities.as_slice() {
         advisory.description = nonempty(&only.description).map(str::to_string);
@@ -254,9 +252,9 @@ pub fn read_cyclonedx<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Res
             Some(s) => match cdx_state(s) {
                 Some(st) => st,
                 None => {
-                    advisory.warnings.push(format!(
-                        "{path}.analysis.state: unknown state `{s}`; read as under investigation"
-                    ));
+                    advisory
+                        .warnings
+                        .push(format!("{path}.analysis.state: unknown state `{s}`; read as under investigation"));
                     ProductStatus::UnderInvestigation
                 }
             },
@@ -286,6 +284,9 @@ pub fn read_cyclonedx<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Res
             });
         }
 
+        if v.affects.is_empty() {
+            advisory.warnings.push(format!("{path}.affects: `{vuln}` names no affected component; no statement made"));
+        }
         let mut products: Vec<ProductName> = Vec::new();
         for (ai, a) in v.affects.iter().enumerate() {
             let apath = format!("{path}.affects[{ai}]");
@@ -314,9 +315,9 @@ pub fn read_cyclonedx<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Res
                     Some("unaffected") => ProductStatus::NotAffected,
                     Some("unknown") => ProductStatus::UnderInvestigation,
                     Some(other) => {
-                        advisory.warnings.push(format!(
-                            "{vpath}.status: unknown status `{other}`; read as under investigation"
-                        ));
+                        advisory
+                            .warnings
+                            .push(format!("{vpath}.status: unknown status `{other}`; read as under investigation"));
                         ProductStatus::UnderInvestigation
                     }
                     None => state_status,
@@ -343,9 +344,10 @@ pub fn read_cyclonedx<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Res
             let recommendation = nonempty(&v.recommendation).map(str::to_string);
             let (kind, details) = match response.as_str() {
                 "update" => (RemediationKind::VendorFix, recommendation.clone()),
-                "workaround_available" => {
-                    (RemediationKind::Workaround, nonempty(&v.workaround).map(str::to_string).or(recommendation.clone()))
-                }
+                "workaround_available" => (
+                    RemediationKind::Workaround,
+                    nonempty(&v.workaround).map(str::to_string).or(recommendation.clone()),
+                ),
                 "rollback" => (RemediationKind::Mitigation, recommendation.clone()),
                 "can_not_fix" => (RemediationKind::NoneAvailable, None),
                 "will_not_fix" => (RemediationKind::NoFixPlanned, None),
@@ -397,8 +399,7 @@ fn resolve_ref(
     let key = fragment.as_deref().unwrap_or(reference);
     if let Some(c) = index.get(reference).or_else(|| index.get(key)) {
         let purl = nonempty(&c.purl).map(str::to_string);
-        let version =
-            nonempty(&c.version).map(str::to_string).or_else(|| purl.as_deref().and_then(csaf::purl_version));
+        let version = nonempty(&c.version).map(str::to_string).or_else(|| purl.as_deref().and_then(csaf::purl_version));
         let vendor = c
             .supplier
             .as_ref()
@@ -480,7 +481,6 @@ struct OpenVex {
     context: Option<String>,
     #[serde(rename = "@id")]
     id: Option<String>,
-    author: Option<String>,
     timestamp: Option<String>,
     last_updated: Option<String>,
     version: Option<Text>,
@@ -552,26 +552,27 @@ pub fn read_openvex<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Resul
         empty_advisory(id.clone(), doc.provenance(Source::OpenVex, id, vex.version.as_ref().map(|t| t.0.clone())));
     advisory.published = nonempty(&vex.timestamp).map(str::to_string);
     advisory.modified = nonempty(&vex.last_updated).map(str::to_string);
-    let _ = &vex.author;
 
     for (si, s) in vex.statements.iter().enumerate() {
         let path = format!("$.statements[{si}]");
         let (vuln, aliases) = match &s.vulnerability {
             Some(VulnerabilityRef::Name(n)) if !n.trim().is_empty() => (n.trim().to_string(), Vec::new()),
-            Some(VulnerabilityRef::Object { id, name, aliases }) => {
-                match nonempty(name).or(nonempty(id)) {
-                    Some(n) => (n.trim().to_string(), aliases.clone()),
-                    None => {
-                        return Err(invalid(
-                            doc,
-                            format!("{path}.vulnerability.name"),
-                            "OpenVEX: vulnerability without `name` or `@id`",
-                        ));
-                    }
+            Some(VulnerabilityRef::Object { id, name, aliases }) => match nonempty(name).or(nonempty(id)) {
+                Some(n) => (n.trim().to_string(), aliases.clone()),
+                None => {
+                    return Err(invalid(
+                        doc,
+                        format!("{path}.vulnerability.name"),
+                        "OpenVEX: vulnerability without `name` or `@id`",
+                    ));
                 }
-            }
+            },
             _ => {
-                return Err(invalid(doc, format!("{path}.vulnerability"), "OpenVEX: statement without `vulnerability`"));
+                return Err(invalid(
+                    doc,
+                    format!("{path}.vulnerability"),
+                    "OpenVEX: statement without `vulnerability`",
+                ));
             }
         };
         push_unique(&mut advisory.aliases, &vuln);
@@ -586,9 +587,7 @@ pub fn read_openvex<R: Read>(r: R, doc: &DocumentInfo, sink: &mut Sink) -> Resul
             "fixed" => ProductStatus::Fixed,
             "under_investigation" => ProductStatus::UnderInvestigation,
             other => {
-                advisory
-                    .warnings
-                    .push(format!("{path}.status: unknown status `{other}`; read as under investigation"));
+                advisory.warnings.push(format!("{path}.status: unknown status `{other}`; read as under investigation"));
                 ProductStatus::UnderInvestigation
             }
         };
@@ -671,10 +670,7 @@ fn openvex_product(p: &ProductRef) -> (ProductName, VersionSpec) {
         ProductRef::Object { id, identifiers, .. } => (id.as_deref(), identifiers.as_ref()),
     };
     let id = id.map(str::trim).filter(|s| !s.is_empty());
-    let purl = identifiers
-        .and_then(|i| nonempty(&i.purl))
-        .or(id.filter(|s| s.starts_with("pkg:")))
-        .map(str::to_string);
+    let purl = identifiers.and_then(|i| nonempty(&i.purl)).or(id.filter(|s| s.starts_with("pkg:"))).map(str::to_string);
     let cpe = identifiers
         .and_then(|i| nonempty(&i.cpe23).or(nonempty(&i.cpe22)))
         .or(id.filter(|s| s.starts_with("cpe:")))
@@ -695,12 +691,7 @@ fn purl_product(purl: &str, cpe: Option<String>) -> ProductName {
     let body = purl.split(['?', '#']).next().unwrap_or(purl);
     let body = body.rsplit_once('@').map_or(body, |(b, _)| b);
     let name = body.rsplit('/').next().filter(|s| !s.is_empty() && !s.starts_with("pkg:"));
-    ProductName {
-        product: name.map(csaf::percent_decode),
-        purl: Some(purl.to_string()),
-        cpe,
-        ..ProductName::default()
-    }
+    ProductName { product: name.map(csaf::percent_decode), purl: Some(purl.to_string()), cpe, ..ProductName::default() }
 }
 
 // --- shared ------------------------------------------------------------------------------------

@@ -54,8 +54,8 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     pub source: Source,
-    /// The document's own id: `icsa-24-102-03`, `CVE-2022-0028`, the KEV `catalogVersion`, the
-    /// EPSS `score_date`, the NVD feed name.
+    /// The document's own id: `ICSA-24-102-03`, `CVE-2022-0028`, `CVE-2022-0028#adp/CISA-ADP`
+    /// for an ADP container, `cisa-kev`, `first-epss`, the NVD feed name (`nvdcve-1.1-2022`).
     pub document: String,
     /// Document revision or last-modified stamp, where the source has one
     /// (`tracking.version`, `dateUpdated`, `lastModified`).

@@ -95,7 +95,25 @@ pub(crate) struct ProductTree {
     pub branches: Vec<Branch>,
     pub full_product_names: Vec<FullProductName>,
     pub relationships: Vec<Relationship>,
+    /// CSAF 2.1: replaces `relationships`.
+    pub product_paths: Vec<ProductPath>,
     pub product_groups: Vec<ProductGroup>,
+}
+
+/// CSAF 2.1 `product_paths[]`: a product reached from a beginning product through subpaths.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ProductPath {
+    pub beginning_product_reference: Option<String>,
+    pub subpaths: Vec<Subpath>,
+    pub full_product_name: Option<FullProductName>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Subpath {
+    pub category: Option<String>,
+    pub next_product_reference: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -281,6 +281,10 @@ fn loose(s: &str, scheme: &str, notes: &mut Vec<String>) -> Result<VersionSpec, 
         }
     }
     let constraints = constraints(s, notes)?;
+    if scheme != "generic" {
+        // A named scheme carries comparison semantics (npm, semver…): stay in vers.
+        return Ok(VersionSpec::Vers { vers: format!("vers:{scheme}/{}", join_constraints(&constraints)) });
+    }
     build(constraints, scheme, notes)
 }
 
@@ -318,29 +322,33 @@ fn hyphen_range(s: &str, notes: &mut Vec<String>) -> Option<VersionSpec> {
 
 /// `2.3.6 and below`, `prior to 4.2`, `before V2`.
 fn phrase_range(s: &str, notes: &mut Vec<String>) -> Result<Option<VersionSpec>, String> {
-    let lower = s.to_ascii_lowercase();
-    const SUFFIXES: [&str; 9] = [
-        " and below",
-        " and earlier",
-        " and prior",
-        " and lower",
-        " and older",
-        " or earlier",
-        " or below",
-        " or lower",
-        " or older",
-    ];
-    for suffix in SUFFIXES {
-        if let Some(head) = lower.strip_suffix(suffix) {
-            let v = version_text(s[..head.len()].trim(), notes)?;
-            notes.push(format!("is prose (`…{suffix}`)"));
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let n = words.len();
+    if n >= 3 {
+        let tail = format!("{} {}", lower[n - 2], lower[n - 1]);
+        const SUFFIXES: [&str; 9] = [
+            "and below",
+            "and earlier",
+            "and prior",
+            "and lower",
+            "and older",
+            "or earlier",
+            "or below",
+            "or lower",
+            "or older",
+        ];
+        if SUFFIXES.contains(&tail.as_str()) {
+            let v = version_text(&words[..n - 2].join(" "), notes)?;
+            notes.push(format!("is prose (`… {tail}`)"));
             return Ok(Some(VersionSpec::Range { start: None, end: Some(Bound { version: v, inclusive: true }) }));
         }
     }
-    for prefix in ["prior to ", "before ", "earlier than "] {
-        if lower.starts_with(prefix) {
-            let v = version_text(s[prefix.len()..].trim(), notes)?;
-            notes.push(format!("is prose (`{}…`)", prefix.trim_end()));
+    for prefix in [&["prior", "to"][..], &["before"][..], &["earlier", "than"][..]] {
+        let k = prefix.len();
+        if n > k && lower[..k].iter().zip(prefix).all(|(a, b)| a == b) {
+            let v = version_text(&words[k..].join(" "), notes)?;
+            notes.push(format!("is prose (`{} …`)", prefix.join(" ")));
             return Ok(Some(VersionSpec::Range { start: None, end: Some(Bound { version: v, inclusive: false }) }));
         }
     }
@@ -549,8 +557,10 @@ fn build(list: Vec<Constraint>, scheme: &str, notes: &mut Vec<String>) -> Result
 }
 
 fn join_constraints(list: &[Constraint]) -> String {
-    let parts: Vec<String> =
-        list.iter().map(|c| format!("{}{}", c.op.as_str(), c.version.replace('%', "%25").replace(' ', "%20"))).collect();
+    let parts: Vec<String> = list
+        .iter()
+        .map(|c| format!("{}{}", c.op.as_str(), c.version.replace('%', "%25").replace(' ', "%20")))
+        .collect();
     parts.join("|")
 }
 
@@ -608,9 +618,9 @@ fn version_text(text: &str, notes: &mut Vec<String>) -> Result<String, String> {
 
 /// `SP1`, `HF29`, `Upd4`, `Update2`, `CU01`, `R2`, `P01`, `QU1`.
 fn qualifier_with_number(lw: &str) -> bool {
-    QUALIFIERS.iter().any(|q| {
-        lw.strip_prefix(q).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()) && is_alnum(n))
-    })
+    QUALIFIERS
+        .iter()
+        .any(|q| lw.strip_prefix(q).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()) && is_alnum(n)))
 }
 
 fn is_alnum(s: &str) -> bool {
@@ -621,7 +631,10 @@ fn word_is_version(w: &str) -> Result<(), String> {
     if strip_prefix_ci(w, "cve-").is_some() {
         return Err(format!("`{w}` is a CVE id"));
     }
-    if !w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '~' | '(' | ')' | '/' | ':' | '*')) {
+    if !w
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '~' | '(' | ')' | '/' | ':' | '*'))
+    {
         return Err(format!("`{w}` has characters no version has"));
     }
     if !w.chars().any(|c| c.is_ascii_digit()) {
@@ -633,9 +646,7 @@ fn word_is_version(w: &str) -> Result<(), String> {
     }
     let after = &w[letters..];
     let starts_ok = after.starts_with(|c: char| c.is_ascii_digit())
-        || (letters > 0
-            && after.starts_with(['.', '-', '_'])
-            && after[1..].starts_with(|c: char| c.is_ascii_digit()));
+        || (letters > 0 && after.starts_with(['.', '-', '_']) && after[1..].starts_with(|c: char| c.is_ascii_digit()));
     if !starts_ok {
         return Err(format!("`{w}` does not start like a version"));
     }
@@ -663,7 +674,7 @@ fn looks_like_range(t: &str) -> bool {
     if t.contains(['<', '>', '|']) || t == "*" || t.starts_with("* ") {
         return true;
     }
-    let l = t.to_ascii_lowercase();
+    let l = t.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
     l.starts_with("vers:")
         || l.starts_with("all versions")
         || l.starts_with("prior to ")

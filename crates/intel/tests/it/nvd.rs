@@ -521,3 +521,31 @@ fn nvd_2022_throughput() {
         }
     }
 }
+
+#[test]
+fn api_cvss_versions_in_fixed_order() {
+    let json = br#"{"format": "NVD_CVE", "vulnerabilities": [{"cve": {"id": "CVE-2024-0001", "vulnStatus": "Rejected",
+      "descriptions": [{"lang": "en", "value": "Rejected reason: duplicate"}],
+      "metrics": {
+        "cvssMetricV2": [{"source": "nvd@nist.gov", "cvssData": {"vectorString": "AV:N/AC:L/Au:N/C:N/I:N/A:P", "baseScore": 5.0}}],
+        "cvssMetricV40": [{"source": "9119a7d8-5eab-497f-8521-727c672e3725", "cvssData": {"vectorString": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", "baseScore": 9.3}}],
+        "cvssMetricV30": [{"cvssData": {"vectorString": "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", "baseScore": 7.5}}]
+      },
+      "weaknesses": [{"description": [{"lang": "en", "value": "NVD-CWE-Other"}, {"lang": "en", "value": "CWE-20"}]}]}}]}"#;
+    let (list, result) = read_bytes("page.json", json);
+    assert!(result.unwrap().warnings.is_empty());
+    let a = &list[0];
+    assert!(a.rejected, "vulnStatus Rejected");
+    assert_eq!(a.cwes, ["NVD-CWE-Other", "CWE-20"]);
+    let got: Vec<_> =
+        a.cvss.iter().map(|c| (&c.vector[..9], c.scored_by.as_deref(), c.published_score.as_deref())).collect();
+    assert_eq!(
+        got,
+        [
+            ("CVSS:4.0/", Some("9119a7d8-5eab-497f-8521-727c672e3725"), Some("9.3")),
+            ("CVSS:3.0/", Some("nvd"), Some("7.5")),
+            ("AV:N/AC:L", Some("nvd"), Some("5.0")),
+        ]
+    );
+    assert_eq!(a.provenance.document, "page", "no startIndex: the file name");
+}

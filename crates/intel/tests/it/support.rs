@@ -22,7 +22,11 @@ pub fn fixture(rel: &str) -> Option<PathBuf> {
 }
 
 pub fn doc(file: &str) -> DocumentInfo {
-    DocumentInfo { file: file.to_string(), digest: Some("0".repeat(64)), retrieved_at: Some("2026-11-22T00:00:00Z".into()) }
+    DocumentInfo {
+        file: file.to_string(),
+        digest: Some("0".repeat(64)),
+        retrieved_at: Some("2026-11-22T00:00:00Z".into()),
+    }
 }
 
 /// Runs a reader with a sink that collects every record.
