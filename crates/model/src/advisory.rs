@@ -7,17 +7,21 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The feed or document family a fact came from.
+/// The feed or document family a fact came from. Serialised as [`Source::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// NVD CVE API 2.0 responses and 2.0 feed files.
+    #[serde(rename = "nvd-2.0")]
     Nvd2,
     /// NVD 1.1 JSON feeds.
+    #[serde(rename = "nvd-1.1")]
     Nvd11,
     /// CVE JSON 5.x record, CNA container.
+    #[serde(rename = "cve-5")]
     Cve5,
     /// CVE JSON 5.x record, an ADP container (CISA Vulnrichment is `CISA-ADP`).
+    #[serde(rename = "cve-5-adp")]
     Cve5Adp,
     /// CISA Known Exploited Vulnerabilities catalog.
     Kev,
@@ -26,8 +30,10 @@ pub enum Source {
     /// CSAF 2.0 security advisory (also `csaf_vex`).
     Csaf,
     /// CycloneDX VEX / VDR.
+    #[serde(rename = "cyclonedx-vex")]
     CycloneDxVex,
     /// OpenVEX.
+    #[serde(rename = "openvex")]
     OpenVex,
     /// Patchwise's own demo intelligence set.
     Demo,
@@ -355,4 +361,27 @@ pub enum IntelRecord {
     Kev(KevEntry),
     Epss(EpssScore),
     Ssvc(SsvcPoints),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_serialise_as_their_names() {
+        for s in [
+            Source::Nvd2,
+            Source::Nvd11,
+            Source::Cve5,
+            Source::Cve5Adp,
+            Source::Kev,
+            Source::Epss,
+            Source::Csaf,
+            Source::CycloneDxVex,
+            Source::OpenVex,
+            Source::Demo,
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::Value::String(s.as_str().into()));
+        }
+    }
 }

@@ -43,6 +43,9 @@ pub enum Command {
     /// Conduits and their rules.
     #[command(subcommand)]
     Conduits(ConduitsCmd),
+    /// Vulnerability intelligence: import feeds from files, show what is known.
+    #[command(subcommand)]
+    Intel(IntelCmd),
     /// Score a CVSS v2.0, v3.0, v3.1 or v4.0 vector.
     Cvss {
         /// The vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H or a bare v2 vector.
@@ -153,6 +156,29 @@ pub enum ZonesCmd {
 pub enum ConduitsCmd {
     /// List conduits and their rules.
     List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IntelCmd {
+    /// Import intelligence from files, folders and archives (.gz, .zip, .tar, .tar.gz); the
+    /// format of each file is detected from its content.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Per source: records, newest record date, last import.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything known about a CVE or advisory id, with provenance.
+    Show {
+        id: String,
         #[arg(long)]
         json: bool,
     },

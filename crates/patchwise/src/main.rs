@@ -2,6 +2,7 @@
 //! and prints their results. No domain logic lives here.
 
 mod cli;
+mod intel_cmd;
 mod output;
 
 use std::io::{IsTerminal, Write};
@@ -15,7 +16,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use store::{AssetFilter, ImportSource, SqliteStore, Store, StoreError};
 
-use cli::{AssetsCmd, Cli, Command, ConduitsCmd, PlantCmd, ZonesCmd};
+use cli::{AssetsCmd, Cli, Command, ConduitsCmd, IntelCmd, PlantCmd, ZonesCmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,6 +62,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Zones(ZonesCmd::List { json }) => zones_list(&db, json),
         Command::Conduits(ConduitsCmd::List { json }) => conduits_list(&db, json),
         Command::Cvss { vector, json } => cvss_score(&vector, json),
+        Command::Intel(IntelCmd::Import { paths, json }) => {
+            let mut store = SqliteStore::open(&db)?;
+            intel_cmd::import(&mut store, &paths, &now_rfc3339(), json, spinner("importing intelligence"))
+        }
+        Command::Intel(IntelCmd::Status { json }) => intel_cmd::status(&open_existing(&db)?, json),
+        Command::Intel(IntelCmd::Show { id, json }) => intel_cmd::show(&open_existing(&db)?, &id, json),
     }
 }
 

@@ -3,10 +3,16 @@
 //!
 //! Nothing outside this crate knows SQL. Every import runs in one transaction: it commits whole or
 //! changes nothing. Schema changes are versioned migrations embedded in the binary.
+//!
+//! Intelligence (advisories, KEV entries, EPSS scores, SSVC points) is stored beside the plant by
+//! an [`IntelImport`]; which of two versions of one record is kept is decided by the rules in
+//! [`revision`], the same for every backend.
 
+use model::advisory::{Advisory, EpssScore, IntelRecord, KevEntry, Source, SsvcPoints};
 use model::{Asset, AssetKind, AssetSummary, Conduit, EntryPoint, Plant, PlantDiff, Site, Zone};
 use serde::Serialize;
 
+pub mod revision;
 mod sqlite;
 
 pub use sqlite::SqliteStore;
@@ -66,6 +72,131 @@ pub struct AssetFilter {
     pub text: Option<String>,
 }
 
+/// One intelligence file as the import saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntelFile {
+    /// The file as the user named it (`dir/file.json.gz`, `bundle.zip!member.json`).
+    pub file: String,
+    /// Hex SHA-256 of its bytes (after nothing: of the file as stored on disk or in the archive).
+    pub digest: String,
+    /// The format detected (`CSAF 2.0 document`).
+    pub format: String,
+    /// Records read from it.
+    pub records: usize,
+}
+
+/// What an intelligence import changed, counted per kind of record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IntelImportSummary {
+    pub files: usize,
+    /// Files whose digest was already imported; the caller skipped reading them.
+    pub files_unchanged: usize,
+    pub advisories_new: usize,
+    pub advisories_updated: usize,
+    pub advisories_unchanged: usize,
+    /// Incoming advisories older than the stored revision; the stored one was kept.
+    pub advisories_older: usize,
+    pub kev_new: usize,
+    pub kev_updated: usize,
+    pub epss_new: usize,
+    pub epss_updated: usize,
+    pub ssvc_new: usize,
+    pub ssvc_updated: usize,
+    /// Records identical to what was stored (KEV, EPSS, SSVC).
+    pub signals_unchanged: usize,
+    /// Incoming KEV, EPSS and SSVC records older than the stored one, which was kept.
+    pub signals_older: usize,
+}
+
+/// An intelligence import in progress: one transaction. Dropping it without `commit` changes
+/// nothing.
+pub trait IntelImport {
+    /// Whether a file with this digest was imported before (by an earlier import, or by this one
+    /// through [`IntelImport::file_done`]). Every `true` answer counts one file in
+    /// [`IntelImportSummary::files_unchanged`]: ask once per file, and skip it when it was seen.
+    fn seen(&self, digest: &str) -> Result<bool, StoreError>;
+    /// Stores one record. The same record arriving twice, or in two formats (the KEV catalog as
+    /// JSON and as CSV), is stored once; a newer revision replaces an older one; an older one
+    /// never replaces a newer one. The rules are in [`revision`]. A record without an id, or an
+    /// EPSS score that is not a finite number, is refused.
+    fn put(&mut self, record: &IntelRecord) -> Result<(), StoreError>;
+    /// Records that a file was read completely (its digest, so a re-import can skip it). Counts
+    /// one file in [`IntelImportSummary::files`].
+    fn file_done(&mut self, file: &IntelFile) -> Result<(), StoreError>;
+    /// Counts so far (the summary `commit` returns).
+    fn summary(&self) -> IntelImportSummary;
+    /// Commits everything put since `begin_intel_import`.
+    fn commit(self: Box<Self>) -> Result<IntelImportSummary, StoreError>;
+}
+
+/// The kinds of stored intelligence record, in the order [`Store::intel_status`] lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IntelKind {
+    Advisories,
+    Kev,
+    Epss,
+    Ssvc,
+}
+
+impl IntelKind {
+    pub const ALL: [IntelKind; 4] = [IntelKind::Advisories, IntelKind::Kev, IntelKind::Epss, IntelKind::Ssvc];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntelKind::Advisories => "advisories",
+            IntelKind::Kev => "kev",
+            IntelKind::Epss => "epss",
+            IntelKind::Ssvc => "ssvc",
+        }
+    }
+}
+
+impl std::fmt::Display for IntelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Per source and kind of record: how many records, the newest record date, the last import.
+/// A source that delivered several kinds (a CVE 5 ADP container: advisories, KEV echoes, SSVC
+/// points) has one line per kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntelSourceStatus {
+    /// The source of the stored records. NVD 1.1 and 2.0 store one record per CVE, under the
+    /// source of the version that was kept, so the `Nvd11` and `Nvd2` lines add up to the
+    /// distinct NVD CVEs.
+    pub source: Source,
+    pub kind: IntelKind,
+    /// Distinct records: advisories, KEV entries, EPSS scores, SSVC point sets.
+    pub records: usize,
+    /// Newest advisory `modified` (as UTC `YYYY-MM-DDTHH:MM:SSZ` where it is a timestamp), KEV
+    /// `date_added`, EPSS score date or SSVC timestamp (likewise) among them.
+    pub newest: Option<String>,
+    /// When an import last delivered records of this source and kind, changed or not (RFC 3339,
+    /// the `at` of [`Store::begin_intel_import`]). Files skipped by digest do not count.
+    pub last_import: Option<String>,
+}
+
+/// Everything stored about one id (a CVE or an advisory id), each record with its provenance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IntelView {
+    /// Advisories whose id is the id, or that name it among their aliases (the CSAF advisories
+    /// covering a CVE), sorted by source, then id, then provenance document.
+    pub advisories: Vec<Advisory>,
+    /// The catalog entry (`Kev`) and its echoes (`Cve5Adp`), sorted by source.
+    pub kev: Vec<KevEntry>,
+    pub epss: Option<EpssScore>,
+    /// Sorted by role (none first), then source.
+    pub ssvc: Vec<SsvcPoints>,
+}
+
+impl IntelView {
+    pub fn is_empty(&self) -> bool {
+        self.advisories.is_empty() && self.kev.is_empty() && self.epss.is_none() && self.ssvc.is_empty()
+    }
+}
+
 /// The persistence interface every backend implements. A conformance suite in the tests runs
 /// against every backend.
 pub trait Store: Send {
@@ -109,6 +240,19 @@ pub trait Store: Send {
     fn redundancy_peers(&self, group: &str) -> Result<Vec<String>, StoreError>;
 
     /// The import log, newest first. Every successful import is logged, including one that
-    /// changed nothing; a refused import is not.
+    /// changed nothing; a refused import is not. Intelligence imports are not in this log; their
+    /// trace is the list of files they read (see [`IntelImport::seen`]).
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// Starts an intelligence import: one write transaction, held until the import is committed
+    /// or dropped. `at` (RFC 3339) is when it runs, passed in so the store reads no clock.
+    fn begin_intel_import(&mut self, at: &str) -> Result<Box<dyn IntelImport + '_>, StoreError>;
+
+    /// Per source and kind of record, in [`Source`] then [`IntelKind`] order; sources with no
+    /// records are left out.
+    fn intel_status(&self) -> Result<Vec<IntelSourceStatus>, StoreError>;
+
+    /// Everything stored about a CVE or advisory id, or an alias of one (case-insensitive).
+    /// Empty when nothing is known.
+    fn intel_lookup(&self, id: &str) -> Result<IntelView, StoreError>;
 }

@@ -5,6 +5,9 @@
 //! transaction that reads the stored state, checks it, writes only what changed and appends the
 //! import log, so an import commits whole or leaves the file untouched.
 //!
+//! Intelligence is imported through [`intel::SqliteIntelImport`], which holds its own `IMMEDIATE`
+//! transaction for the whole import (the store is borrowed mutably meanwhile).
+//!
 //! This module must never leak SQL or `rusqlite` types through the [`Store`] trait; the only
 //! SQLite-specific public items are the constructors, [`SqliteStore::logical_dump`] and
 //! [`SqliteStore::SCHEMA_VERSION`].
@@ -15,9 +18,11 @@ use std::time::Duration;
 use model::{Asset, AssetSummary, Conduit, EntryPoint, Plant, PlantDiff, Site, Zone};
 use rusqlite::{Connection, OpenFlags, Transaction};
 
-use crate::{AssetFilter, ImportRecord, ImportSource, Store, StoreError};
+use crate::{AssetFilter, ImportRecord, ImportSource, IntelImport, IntelSourceStatus, IntelView, Store, StoreError};
 
 mod dump;
+mod intel;
+mod intel_read;
 mod migrate;
 mod read;
 mod write;
@@ -192,5 +197,20 @@ impl Store for SqliteStore {
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
         read::imports(&self.conn, &self.path)
+    }
+
+    fn begin_intel_import(&mut self, at: &str) -> Result<Box<dyn IntelImport + '_>, StoreError> {
+        self.writable()?;
+        Ok(Box::new(intel::begin(&mut self.conn, &self.path, at)?))
+    }
+
+    fn intel_status(&self) -> Result<Vec<IntelSourceStatus>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        intel_read::status(&self.conn, &self.path)
+    }
+
+    fn intel_lookup(&self, id: &str) -> Result<IntelView, StoreError> {
+        let _snapshot = self.snapshot()?;
+        intel_read::lookup(&self.conn, &self.path, id)
     }
 }

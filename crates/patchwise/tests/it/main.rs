@@ -5,6 +5,7 @@
 
 mod cli;
 mod imports;
+mod intel;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use model::*;
 use server::StoreOpener;
-use store::{AssetFilter, ImportRecord, ImportSource, Store, StoreError};
+use store::{AssetFilter, ImportRecord, ImportSource, IntelImport, IntelSourceStatus, IntelView, Store, StoreError};
 use tower::ServiceExt;
 
 /// A name no page may print unescaped.
@@ -123,6 +123,15 @@ impl Store for MemStore {
     }
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
         Ok(Vec::new())
+    }
+    fn begin_intel_import(&mut self, _: &str) -> Result<Box<dyn IntelImport + '_>, StoreError> {
+        refused()
+    }
+    fn intel_status(&self) -> Result<Vec<IntelSourceStatus>, StoreError> {
+        Ok(Vec::new())
+    }
+    fn intel_lookup(&self, _: &str) -> Result<IntelView, StoreError> {
+        Ok(IntelView::default())
     }
 }
 

@@ -15,8 +15,10 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "0001_plant", sql: include_str!("../../migrations/0001_plant.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "0001_plant", sql: include_str!("../../migrations/0001_plant.sql") },
+    Migration { version: 2, name: "0002_intel", sql: include_str!("../../migrations/0002_intel.sql") },
+];
 
 /// The version the last migration leaves a database at.
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -4,11 +4,16 @@
 //! fresh, empty [`Harness`]. Each check is a plain function over `&mut dyn Harness`.
 //!
 //! Decided here: the import log records every import, including one that changed nothing.
+//!
+//! The intelligence checks are in [`intel`].
 
 use model::*;
 use store::{AssetFilter, Store, StoreError};
 
 use crate::fixtures::*;
+
+mod intel;
+pub use intel::*;
 
 /// What the suite needs from a backend: the store, and a full logical dump of its content to
 /// prove that a refused call changed nothing.
@@ -38,6 +43,17 @@ macro_rules! store_conformance_suite {
             zone_changes_show_in_summaries,
             asset_counts_by_zone,
             dependents_and_redundancy_peers,
+            intel_empty_store_knows_nothing,
+            intel_import_then_identical_reimport_is_unchanged,
+            intel_newer_revision_replaces_older_is_kept,
+            intel_adp_containers_of_one_cve_stay_apart,
+            intel_kev_json_and_csv_are_one_entry,
+            intel_epss_newer_date_replaces,
+            intel_ssvc_newer_timestamp_replaces,
+            intel_dropped_import_changes_nothing,
+            intel_files_are_remembered_by_digest,
+            intel_lookup_finds_advisories_by_id_and_alias,
+            intel_status_counts_per_source_and_kind,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -81,11 +97,16 @@ fn summaries(store: &mut dyn Store) -> Vec<AssetSummary> {
 
 /// The dump without the import log's rows.
 fn without_imports(dump: &str) -> String {
+    without_tables(dump, &["imports"])
+}
+
+/// The dump without the rows of some tables.
+fn without_tables(dump: &str, tables: &[&str]) -> String {
     let mut out = String::new();
     let mut skipping = false;
     for line in dump.lines() {
         if line.starts_with("table ") {
-            skipping = line.starts_with("table imports ");
+            skipping = tables.iter().any(|t| line.starts_with(&format!("table {t} (")));
         }
         if !skipping || line.starts_with("table ") {
             out.push_str(line);

@@ -197,3 +197,186 @@ pub fn generated_plant(n: usize) -> Plant {
     }
     p
 }
+
+// ---------------------------------------------------------------------------------------------
+// Intelligence records, hand-built.
+
+pub mod intel {
+    use model::advisory::*;
+
+    /// A provenance as a reader would write it, read from `file`.
+    pub fn prov(source: Source, document: &str, revision: Option<&str>) -> Provenance {
+        Provenance {
+            source,
+            document: document.into(),
+            revision: revision.map(Into::into),
+            file: Some(format!("feeds/{document}.json")),
+            digest: Some("ab".repeat(32)),
+            retrieved_at: Some("2025-03-01T10:00:00Z".into()),
+        }
+    }
+
+    /// The same record as read from another file at another time.
+    pub fn elsewhere(mut p: Provenance) -> Provenance {
+        p.file = Some("mirror/other-name.json.gz".into());
+        p.digest = Some("cd".repeat(32));
+        p.retrieved_at = Some("2025-04-01T08:00:00Z".into());
+        p
+    }
+
+    pub fn advisory(id: &str, source: Source, modified: Option<&str>, revision: Option<&str>) -> Advisory {
+        let (kind, document) = match source {
+            Source::Nvd2 => (AdvisoryKind::Cve, "nvdcve-2.0-2022".to_string()),
+            Source::Nvd11 => (AdvisoryKind::Cve, "nvdcve-1.1-2022".to_string()),
+            Source::Csaf => (AdvisoryKind::VendorAdvisory, id.to_lowercase()),
+            _ => (AdvisoryKind::Cve, id.to_string()),
+        };
+        Advisory {
+            id: id.into(),
+            kind,
+            aliases: vec![],
+            title: Some(format!("{id}: out-of-bounds write")),
+            description: Some("A crafted packet crashes the web server.".into()),
+            cwes: vec!["CWE-787".into()],
+            published: Some("2022-08-10T17:15:00Z".into()),
+            modified: modified.map(Into::into),
+            rejected: false,
+            cvss: vec![CvssVector {
+                vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
+                scored_by: Some("nvd".into()),
+                published_score: Some("9.8".into()),
+            }],
+            affected: vec![AffectedStatement {
+                vulnerability: id.into(),
+                target: Target::Product {
+                    product: ProductName {
+                        vendor: Some("ACME".into()),
+                        product: Some("Web PLC".into()),
+                        ..ProductName::default()
+                    },
+                    versions: VersionSpec::Range {
+                        start: None,
+                        end: Some(Bound { version: "4.1.1".into(), inclusive: false }),
+                    },
+                },
+                status: ProductStatus::Affected,
+                justification: None,
+                detail: None,
+            }],
+            remediations: vec![],
+            references: vec![Reference {
+                url: format!("https://example.invalid/{id}"),
+                tags: vec!["Vendor Advisory".into()],
+            }],
+            warnings: vec![],
+            provenance: prov(source, &document, revision),
+        }
+    }
+
+    /// A CVE 5 ADP container's advisory: one record per container.
+    pub fn adp(cve: &str, short_name: &str, updated: &str) -> Advisory {
+        let mut a = advisory(cve, Source::Cve5Adp, Some(updated), Some(updated));
+        a.provenance = prov(Source::Cve5Adp, &format!("{cve}#adp/{short_name}"), Some(updated));
+        a.title = None;
+        a
+    }
+
+    /// A CSAF advisory covering `cves`.
+    pub fn csaf(id: &str, version: &str, released: &str, cves: &[&str]) -> Advisory {
+        let mut a = advisory(id, Source::Csaf, Some(released), Some(version));
+        a.aliases = cves.iter().map(|c| c.to_string()).collect();
+        a
+    }
+
+    pub fn kev(cve: &str, source: Source, revision: Option<&str>) -> KevEntry {
+        let catalog = source == Source::Kev;
+        KevEntry {
+            cve: cve.into(),
+            vendor_project: catalog.then(|| "ACME".into()),
+            product: catalog.then(|| "Web PLC".into()),
+            name: catalog.then(|| "ACME Web PLC Out-of-Bounds Write".into()),
+            date_added: "2024-02-01".into(),
+            due_date: catalog.then(|| "2024-02-22".into()),
+            required_action: catalog.then(|| "Apply mitigations per vendor instructions.".into()),
+            ransomware: RansomwareUse::Unknown,
+            description: None,
+            notes: None,
+            cwes: vec![],
+            provenance: prov(source, if catalog { "cisa-kev" } else { cve }, revision),
+        }
+    }
+
+    pub fn epss(cve: &str, date: &str, score: f64) -> EpssScore {
+        EpssScore {
+            cve: cve.into(),
+            score,
+            percentile: score / 2.0 + 0.5,
+            date: date.into(),
+            model_version: Some("v2023.03.01".into()),
+            provenance: prov(Source::Epss, "first-epss", Some(&format!("{date}T00:00:00+0000"))),
+        }
+    }
+
+    pub fn ssvc(cve: &str, role: Option<&str>, timestamp: &str, exploitation: Exploitation) -> SsvcPoints {
+        SsvcPoints {
+            cve: cve.into(),
+            exploitation: Some(exploitation),
+            automatable: Some(true),
+            technical_impact: None,
+            role: role.map(Into::into),
+            version: Some("2.0.3".into()),
+            timestamp: Some(timestamp.into()),
+            provenance: prov(Source::Cve5Adp, &format!("{cve}#adp/CISA-ADP"), Some(timestamp)),
+        }
+    }
+
+    /// An NVD 2.0 advisory the size of a typical one: 0 to 16 CPE matches (8 on average, as in
+    /// the NVD 2022 feed), two vectors, two references; about 3 KB of JSON, `heavy` about 5 KB.
+    pub fn nvd_like(i: usize, heavy: bool) -> Advisory {
+        let id = format!("CVE-2022-{i:05}");
+        let modified = format!("2022-{:02}-{:02}T{:02}:15:03.187", i % 12 + 1, i % 28 + 1, i % 24);
+        let mut a = advisory(&id, Source::Nvd2, Some(&modified), Some(&modified));
+        let repeat = if heavy { 6 } else { 3 };
+        a.description =
+            Some(format!("{id}: {}", "A buffer overflow in the web interface allows code execution. ".repeat(repeat)));
+        let matches = (0..if heavy { 16 } else { i % 17 })
+            .map(|k| CpeMatch {
+                vulnerable: k % 4 != 3,
+                criteria: format!("cpe:2.3:o:vendor{}:product_{k}_firmware:*:*:*:*:*:*:*:*", i % 97),
+                version_start_including: Some(format!("{k}.0")),
+                version_start_excluding: None,
+                version_end_including: None,
+                version_end_excluding: Some(format!("{k}.{}.{}", i % 10, i % 7)),
+            })
+            .collect();
+        a.affected.push(AffectedStatement {
+            vulnerability: id.clone(),
+            target: Target::Configuration {
+                configuration: Configuration {
+                    operator: Operator::Or,
+                    negate: false,
+                    nodes: vec![ConfigNode { operator: Operator::Or, negate: false, matches, children: vec![] }],
+                },
+            },
+            status: ProductStatus::Affected,
+            justification: None,
+            detail: None,
+        });
+        a.cvss.push(CvssVector {
+            vector: "AV:N/AC:L/Au:N/C:P/I:P/A:P".into(),
+            scored_by: Some("nvd".into()),
+            published_score: Some("7.5".into()),
+        });
+        a.references = (0..if heavy { 6 } else { 2 })
+            .map(|k| Reference {
+                url: format!("https://vendor.example.invalid/advisories/{id}/{k}"),
+                tags: vec!["Third Party Advisory".into()],
+            })
+            .collect();
+        a
+    }
+
+    pub fn rec(a: Advisory) -> IntelRecord {
+        IntelRecord::Advisory(Box::new(a))
+    }
+}

@@ -4,12 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use model::advisory::{IntelRecord, Source};
 use model::*;
 use rusqlite::Connection;
-use store::{AssetFilter, SqliteStore, Store, StoreError};
+use store::{AssetFilter, IntelFile, SqliteStore, Store, StoreError};
 use tempfile::TempDir;
 
 use crate::conformance::Harness;
+use crate::fixtures::intel::{advisory, csaf, epss, nvd_like, rec};
 use crate::fixtures::*;
 
 /// A store in a database file in a fresh temporary directory.
@@ -79,7 +81,10 @@ fn migrates_an_empty_file_and_reopens_idempotently() {
     let dump = SqliteStore::open(&path).unwrap().logical_dump().unwrap();
     assert_eq!(user_version(&path), SqliteStore::SCHEMA_VERSION);
     assert!(dump.starts_with(&format!("user_version {}\n", SqliteStore::SCHEMA_VERSION)));
-    for table in ["sites", "zones", "zone_subnets", "conduits", "entry_points", "assets", "asset_addresses"] {
+    for table in ["sites", "zones", "zone_subnets", "conduits", "entry_points", "assets", "asset_addresses"]
+        .into_iter()
+        .chain(["intel_files", "advisories", "advisory_aliases", "kev", "epss", "ssvc"])
+    {
         assert!(dump.contains(&format!("\ntable {table} (")), "{table} missing:\n{dump}");
     }
     let mode: String = Connection::open(&path).unwrap().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
@@ -170,6 +175,13 @@ fn install_write_log(conn: &Connection) {
         "asset_services",
         "asset_dependencies",
         "imports",
+        "intel_files",
+        "intel_source_imports",
+        "advisories",
+        "advisory_aliases",
+        "kev",
+        "epss",
+        "ssvc",
     ];
     for t in tables {
         for op in ["INSERT", "UPDATE", "DELETE"] {
@@ -343,4 +355,235 @@ fn scale_100k_assets() {
     let back = h.store.plant().unwrap();
     eprintln!("plant(): {:?}", t.elapsed());
     assert_eq!(back.assets.len(), n - 1000);
+}
+
+/// The tables of migration 0001, parents first.
+const PLANT_TABLES: [&str; 11] = [
+    "sites",
+    "zones",
+    "zone_subnets",
+    "conduits",
+    "entry_points",
+    "assets",
+    "asset_addresses",
+    "asset_components",
+    "asset_services",
+    "asset_dependencies",
+    "imports",
+];
+
+#[test]
+fn migrates_a_version_1_database_and_keeps_the_plant() {
+    // The reference: the plant imported into a database created at the current version.
+    let mut current = FileHarness::new();
+    current.store.import_plant(&small_plant(), &source("plant-file")).unwrap();
+    current.store.upsert_assets(&[csv_asset("CSV-1", "cell1")], &source("asset-csv")).unwrap();
+
+    // A version-1 file as the previous release wrote it: only migration 0001, then the same rows.
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v1.db");
+    {
+        let conn = Connection::open(&old).unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_plant.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute("ATTACH DATABASE ?1 AS cur", [current.path().display().to_string()]).unwrap();
+        for t in PLANT_TABLES {
+            conn.execute_batch(&format!("INSERT INTO main.{t} SELECT * FROM cur.{t}")).unwrap();
+        }
+        conn.execute_batch("DETACH DATABASE cur").unwrap();
+    }
+    assert_eq!(user_version(&old), 1);
+    let err = SqliteStore::open_read_only(&old).unwrap_err().to_string();
+    assert!(err.contains("older schema"), "{err}");
+
+    let mut migrated = SqliteStore::open(&old).unwrap();
+    assert_eq!(user_version(&old), 2);
+    assert_eq!(SqliteStore::SCHEMA_VERSION, 2);
+    assert_eq!(migrated.plant().unwrap(), current.store.plant().unwrap());
+    assert_eq!(migrated.imports().unwrap().len(), 2);
+    // Schema and content alike: the migrated file is what a fresh database would hold.
+    assert_eq!(migrated.logical_dump().unwrap(), current.dump());
+
+    let mut import = migrated.begin_intel_import("2025-03-01T10:00:00Z").unwrap();
+    import.put(&rec(advisory("CVE-2022-0028", Source::Nvd2, Some("2022-10-20T15:15:03"), None))).unwrap();
+    assert_eq!(import.commit().unwrap().advisories_new, 1);
+    drop(migrated);
+    let reopened = SqliteStore::open_read_only(&old).unwrap();
+    assert_eq!(reopened.intel_lookup("CVE-2022-0028").unwrap().advisories.len(), 1);
+    assert_eq!(reopened.plant().unwrap(), current.store.plant().unwrap());
+}
+
+#[test]
+fn intel_import_into_a_read_only_store_is_refused() {
+    let h = FileHarness::new();
+    let path = h.path();
+    drop(h.store);
+    let mut ro = SqliteStore::open_read_only(&path).unwrap();
+    let Err(err) = ro.begin_intel_import("2025-03-01T10:00:00Z") else { panic!("a read-only store began an import") };
+    assert!(matches!(&err, StoreError::Refused(m) if m.contains("read-only")), "{err:?}");
+    assert!(ro.intel_status().unwrap().is_empty());
+    assert!(ro.intel_lookup("CVE-2022-0028").unwrap().is_empty());
+}
+
+#[test]
+fn a_second_writer_waits_for_an_open_intel_import() {
+    let mut h = FileHarness::new();
+    let path = h.path();
+    let import = h.store.begin_intel_import("2025-03-01T10:00:00Z").unwrap();
+    // The import holds the write lock: another connection cannot start writing meanwhile.
+    let other = Connection::open(&path).unwrap();
+    other.busy_timeout(std::time::Duration::from_millis(50)).unwrap();
+    assert!(other.execute_batch("BEGIN IMMEDIATE").is_err());
+    drop(import);
+    other.execute_batch("BEGIN IMMEDIATE; ROLLBACK").unwrap();
+}
+
+#[test]
+fn intel_imports_write_only_what_changed() {
+    let mut h = FileHarness::new();
+    let cve = "CVE-2024-0001";
+    let v1 = csaf("ICSA-24-001-01", "1", "2024-01-01T00:00:00Z", &[cve, "CVE-2024-0002"]);
+    let nvd = advisory(cve, Source::Nvd2, Some("2024-01-05T00:00:00.000"), None);
+    let score = epss(cve, "2025-02-20", 0.5);
+    let records = [rec(v1.clone()), rec(nvd), IntelRecord::Epss(score)];
+    let at = "2025-03-01T10:00:00Z";
+    let put_all = |store: &mut SqliteStore, records: &[IntelRecord]| {
+        let mut import = store.begin_intel_import(at).unwrap();
+        records.iter().for_each(|r| import.put(r).unwrap());
+        import.commit().unwrap()
+    };
+    put_all(&mut h.store, &records);
+    let raw = h.raw();
+    install_write_log(&raw);
+    h.reopen();
+
+    put_all(&mut h.store, &records);
+    assert_eq!(take_write_log(&raw), ["intel_source_imports update 3"]);
+
+    let mut v2 = csaf("ICSA-24-001-01", "2", "2024-02-01T00:00:00Z", &[cve, "CVE-2024-0003"]);
+    v2.title = Some("Update".into());
+    put_all(&mut h.store, &[rec(v2)]);
+    assert_eq!(
+        take_write_log(&raw),
+        [
+            "advisories update 1",
+            "advisory_aliases delete 2",
+            "advisory_aliases insert 2",
+            "intel_source_imports update 1"
+        ]
+    );
+
+    let mut import = h.store.begin_intel_import(at).unwrap();
+    let f =
+        IntelFile { file: "f.json".into(), digest: "AB".repeat(32), format: "CSAF 2.0 document".into(), records: 1 };
+    import.file_done(&f).unwrap();
+    import.commit().unwrap();
+    assert_eq!(take_write_log(&raw), ["intel_files insert 1"]);
+    let stored: String = raw.query_row("SELECT digest FROM intel_files", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, "ab".repeat(32), "digests are stored in lower case");
+}
+
+#[test]
+fn a_failing_put_leaves_the_import_to_be_dropped_and_changes_nothing() {
+    let mut h = FileHarness::new();
+    h.raw()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON epss WHEN NEW.cve = 'CVE-BOOM' \
+             BEGIN SELECT RAISE(ABORT, 'boom'); END",
+        )
+        .unwrap();
+    h.reopen();
+    let before = h.dump();
+    let mut import = h.store.begin_intel_import("2025-03-01T10:00:00Z").unwrap();
+    import.put(&rec(advisory("CVE-2024-0001", Source::Nvd2, None, None))).unwrap();
+    let err = import.put(&IntelRecord::Epss(epss("CVE-BOOM", "2025-02-20", 0.1))).unwrap_err();
+    assert!(matches!(&err, StoreError::Sqlite { .. }) && err.to_string().contains("boom"), "{err:?}");
+    let empty = import.put(&rec(advisory(" ", Source::Nvd2, None, None))).err().map(|e| e.to_string());
+    assert!(empty.is_some_and(|m| m.contains("empty id")));
+    drop(import);
+    assert_eq!(h.dump(), before);
+}
+
+/// Scale: `cargo test -p store --release -- --ignored --nocapture scale_intel`. 20,000 NVD-like
+/// advisories of about 3 KB (the NVD 2022 feed holds 15,454 of 2.9 KB on average) and 2,400
+/// CSAF-like ones with aliases. `STORE_BENCH_HEAVY=1` makes the NVD ones about 5 KB.
+#[test]
+#[ignore = "benchmark; run explicitly"]
+fn scale_intel_20k_advisories() {
+    let n = 20_000;
+    let heavy = std::env::var_os("STORE_BENCH_HEAVY").is_some();
+    let records: Vec<IntelRecord> = (0..n)
+        .map(|i| rec(nvd_like(i, heavy)))
+        .chain((0..2_400).map(|i| {
+            let cves: Vec<String> = (0..8).map(|k| format!("CVE-2022-{:05}", (i * 8 + k) % n)).collect();
+            let refs: Vec<&str> = cves.iter().map(String::as_str).collect();
+            rec(csaf(&format!("ICSA-22-{i:04}-01"), "3", "2022-11-01T00:00:00Z", &refs))
+        }))
+        .collect();
+    let t = Instant::now();
+    let bytes: usize = records.iter().map(|r| serde_json::to_string(r).unwrap().len()).sum();
+    eprintln!(
+        "{} records, mean JSON {} bytes; serialising them all: {:?}",
+        records.len(),
+        bytes / records.len(),
+        t.elapsed()
+    );
+
+    let mut memory = SqliteStore::open_in_memory().unwrap();
+    let t = Instant::now();
+    let mut import = memory.begin_intel_import("2025-03-01T10:00:00Z").unwrap();
+    for r in &records {
+        import.put(r).unwrap();
+    }
+    import.commit().unwrap();
+    eprintln!("put and commit in memory (no I/O): {:?}", t.elapsed());
+    drop(memory);
+
+    let mut h = FileHarness::new();
+    let t = Instant::now();
+    let mut import = h.store.begin_intel_import("2025-03-01T10:00:00Z").unwrap();
+    for r in &records {
+        import.put(r).unwrap();
+    }
+    let put = t.elapsed();
+    let summary = import.commit().unwrap();
+    eprintln!("put into empty file: {put:?}; with commit {:?} ({} new)", t.elapsed(), summary.advisories_new);
+    assert_eq!(summary.advisories_new, records.len());
+
+    let t = Instant::now();
+    let mut import = h.store.begin_intel_import("2025-03-02T10:00:00Z").unwrap();
+    for r in &records {
+        import.put(r).unwrap();
+    }
+    let summary = import.commit().unwrap();
+    eprintln!("identical re-import: {:?} ({} unchanged)", t.elapsed(), summary.advisories_unchanged);
+
+    let newer: Vec<IntelRecord> = (0..n)
+        .map(|i| {
+            let mut a = nvd_like(i, heavy);
+            a.modified = Some("2023-01-01T00:00:00.000".into());
+            a.provenance.revision = a.modified.clone();
+            a.description = Some("Updated.".into());
+            rec(a)
+        })
+        .collect();
+    let t = Instant::now();
+    let mut import = h.store.begin_intel_import("2025-03-03T10:00:00Z").unwrap();
+    for r in &newer {
+        import.put(r).unwrap();
+    }
+    let summary = import.commit().unwrap();
+    eprintln!("newer re-import: {:?} ({} updated)", t.elapsed(), summary.advisories_updated);
+
+    let t = Instant::now();
+    for i in (0..n).step_by(20) {
+        let view = h.store.intel_lookup(&format!("cve-2022-{i:05}")).unwrap();
+        assert!(!view.advisories.is_empty());
+    }
+    eprintln!("1,000 lookups: {:?}", t.elapsed());
+    let t = Instant::now();
+    let status = h.store.intel_status().unwrap();
+    eprintln!("status: {:?} {status:?}", t.elapsed());
+    let size = std::fs::metadata(h.path()).unwrap().len();
+    eprintln!("database size: {:.1} MiB", size as f64 / 1048576.0);
 }
