@@ -15,6 +15,8 @@ pub enum Format {
     Csaf,
     CycloneDx,
     OpenVex,
+    /// A Patchwise intelligence bundle (see [`crate::bundle`]), decompressed.
+    Bundle,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
             Format::Csaf => "CSAF 2.0 document",
             Format::CycloneDx => "CycloneDX VEX",
             Format::OpenVex => "OpenVEX document",
+            Format::Bundle => "Patchwise intelligence bundle",
         }
     }
 }
@@ -98,6 +101,16 @@ fn detect_json(text: &str) -> Detected {
         let pat = format!("\"{k}\"");
         text.match_indices(&pat).any(|(i, _)| text[i + pat.len()..].trim_start().starts_with(':'))
     };
+    // First: a bundle's records would otherwise look like the feeds they came from. Its header is
+    // the first line and names the format.
+    let first_line = text.lines().next().unwrap_or("");
+    let bundle = first_line.match_indices("\"format\"").any(|(i, m)| {
+        let rest = first_line[i + m.len()..].trim_start();
+        rest.strip_prefix(':').is_some_and(|v| v.trim_start().starts_with("\"patchwise-intel-bundle/"))
+    });
+    if bundle {
+        return Detected::Intel(Format::Bundle);
+    }
     if has_key("$schema") && (has_key("properties") || has_key("definitions") || has_key("$defs")) {
         return Detected::Other("a JSON schema".into());
     }
@@ -145,6 +158,16 @@ mod tests {
         assert_eq!(fmt(r#"{"document":{"csaf_version":"2.0"}}"#), Detected::Intel(Format::Csaf));
         assert_eq!(fmt(r#"{"bomFormat":"CycloneDX","specVersion":"1.5"}"#), Detected::Intel(Format::CycloneDx));
         assert_eq!(fmt(r#"{"@context":"https://openvex.dev/ns/v0.2.0"}"#), Detected::Intel(Format::OpenVex));
+        assert_eq!(
+            fmt(concat!(
+                r#"{"format":"patchwise-intel-bundle/1","created":"2025-01-01T00:00:00Z","records":1}"#,
+                "\n",
+                r#"{"record":"kev","cve":"CVE-2022-0028","vulnerabilities":[],"cveID":"x"}"#
+            )),
+            Detected::Intel(Format::Bundle)
+        );
+        assert_eq!(fmt(r#"{ "format" : "patchwise-intel-bundle/9" }"#), Detected::Intel(Format::Bundle));
+        assert!(matches!(fmt(r#"{"format":"other-tool/1"}"#), Detected::Other(_)));
         assert!(matches!(fmt(r#"{"$schema":"x","properties":{}}"#), Detected::Other(_)));
         assert!(matches!(fmt(r#"{"name":"package.json"}"#), Detected::Other(_)));
     }

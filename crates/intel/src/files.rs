@@ -15,8 +15,9 @@ use flate2::read::MultiGzDecoder;
 use model::advisory::IntelRecord;
 use sha2::{Digest, Sha256};
 
+use crate::bundle::BundleInfo;
 use crate::detect::{Detected, Format, SNIFF_BYTES, detect};
-use crate::{DocumentInfo, IntelError, ReadSummary};
+use crate::{DocumentInfo, IntelError, ReadOptions, ReadSummary};
 
 /// Where documents go: the caller's import (a store transaction).
 pub trait Destination {
@@ -28,6 +29,11 @@ pub trait Destination {
     fn done(&mut self, file: &str, digest: &str, format: Format, summary: &ReadSummary) -> Result<(), IntelError>;
     /// A document was skipped: already imported (`unchanged`) or not intelligence (`reason`).
     fn skipped(&mut self, file: &str, reason: Skip);
+    /// A bundle was read completely and passed its checks (called before [`Destination::done`]).
+    fn bundle(&mut self, file: &str, info: &BundleInfo) -> Result<(), IntelError> {
+        let _ = (file, info);
+        Ok(())
+    }
 }
 
 /// Why a file was not read.
@@ -65,7 +71,18 @@ pub fn import_paths(
     limits: Limits,
     dest: &mut dyn Destination,
 ) -> Result<(), IntelError> {
-    let mut w = Walker { retrieved_at, limits, dest };
+    import_paths_with(paths, retrieved_at, limits, &ReadOptions::default(), dest)
+}
+
+/// [`import_paths`] under `options` (which bundle signatures to trust).
+pub fn import_paths_with(
+    paths: &[PathBuf],
+    retrieved_at: &str,
+    limits: Limits,
+    options: &ReadOptions,
+    dest: &mut dyn Destination,
+) -> Result<(), IntelError> {
+    let mut w = Walker { retrieved_at, limits, options, dest };
     for p in paths {
         w.path(p)?;
     }
@@ -75,6 +92,7 @@ pub fn import_paths(
 struct Walker<'a> {
     retrieved_at: &'a str,
     limits: Limits,
+    options: &'a ReadOptions,
     dest: &'a mut dyn Destination,
 }
 
@@ -202,7 +220,15 @@ impl Walker<'_> {
             retrieved_at: Some(self.retrieved_at.to_string()),
         };
         let dest = &mut *self.dest;
-        let summary = crate::read_format(format, reader, &doc, &mut |r| dest.put(r))?;
+        let summary = if format == Format::Bundle {
+            // Read here rather than through `read_format_with` so the destination learns the
+            // bundle's date and signature status.
+            let info = crate::bundle::read(reader, &doc, &self.options.bundle_trust, &mut |r| dest.put(r))?;
+            self.dest.bundle(name, &info)?;
+            ReadSummary { records: info.records, warnings: Vec::new() }
+        } else {
+            crate::read_format_with(format, reader, &doc, self.options, &mut |r| dest.put(r))?
+        };
         self.dest.done(name, digest, format, &summary)
     }
 

@@ -7,6 +7,7 @@
 
 use model::advisory::{IntelRecord, Provenance, Source};
 
+pub mod bundle;
 pub mod csaf;
 pub mod cve5;
 pub mod detect;
@@ -72,15 +73,37 @@ pub struct ReadSummary {
     pub warnings: Vec<String>,
 }
 
-/// Reads one document of a known format (see [`detect::detect`]) into `sink`.
+/// What a caller decides about reading beyond the bytes themselves: today only which bundle
+/// signatures to trust. Kept apart from [`DocumentInfo`], which describes a file, not a policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Keys whose signatures on a [`bundle`] are checked, and whether one is required.
+    pub bundle_trust: bundle::BundleTrust,
+}
+
+/// Reads one document of a known format (see [`detect::detect`]) into `sink`, with the default
+/// [`ReadOptions`] (a bundle's signature is reported, not verified).
 pub fn read_format<R: std::io::Read>(
     format: detect::Format,
     r: R,
     doc: &DocumentInfo,
     sink: &mut Sink,
 ) -> Result<ReadSummary, IntelError> {
+    read_format_with(format, r, doc, &ReadOptions::default(), sink)
+}
+
+/// Reads one document of a known format into `sink` under `options`.
+pub fn read_format_with<R: std::io::Read>(
+    format: detect::Format,
+    r: R,
+    doc: &DocumentInfo,
+    options: &ReadOptions,
+    sink: &mut Sink,
+) -> Result<ReadSummary, IntelError> {
     use detect::Format;
     match format {
+        Format::Bundle => bundle::read(r, doc, &options.bundle_trust, sink)
+            .map(|info| ReadSummary { records: info.records, warnings: Vec::new() }),
         Format::Nvd11 | Format::Nvd2 => nvd::read(r, doc, sink),
         Format::Cve5 => cve5::read(r, doc, sink),
         Format::KevJson => kev::read_json(r, doc, sink),

@@ -163,14 +163,25 @@ pub enum ConduitsCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum IntelCmd {
-    /// Import intelligence from files, folders and archives (.gz, .zip, .tar, .tar.gz); the
-    /// format of each file is detected from its content.
+    /// Import intelligence from files, folders, archives (.gz, .zip, .tar, .tar.gz) and Patchwise
+    /// bundles; the format of each file is detected from its content.
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Trust intelligence bundles signed by this Ed25519 public key (64 hex digits, as printed
+        /// by `intel bundle keygen`); repeatable or comma-separated.
+        #[arg(long = "trust", value_name = "PUBKEY_HEX", env = "PATCHWISE_TRUSTED_KEYS", value_delimiter = ',')]
+        trust: Vec<String>,
+        /// Refuse a bundle unless a trusted key's signature on it holds.
+        #[arg(long)]
+        require_signature: bool,
         #[arg(long)]
         json: bool,
     },
+    /// Intelligence bundles: one dated, digest-checked (optionally signed) file that carries
+    /// intelligence across an air gap; `intel import` reads them.
+    #[command(subcommand)]
+    Bundle(BundleCmd),
     /// Per source: records, newest record date, last import.
     Status {
         #[arg(long)]
@@ -181,5 +192,26 @@ pub enum IntelCmd {
         id: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BundleCmd {
+    /// Write the stored intelligence, or the records about some ids, as one bundle file.
+    Export {
+        file: PathBuf,
+        /// Sign with the Ed25519 secret key in KEYFILE (made by `intel bundle keygen`).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+        /// Only the records about these CVE or advisory ids, with the advisories that name them
+        /// among their aliases; comma-separated or repeated.
+        #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+        only: Option<Vec<String>>,
+    },
+    /// Make an Ed25519 signing key: the secret goes to KEYFILE (mode 0600, never overwritten),
+    /// the public key to stdout.
+    Keygen {
+        #[arg(long, value_name = "KEYFILE")]
+        out: PathBuf,
     },
 }

@@ -1,19 +1,22 @@
-//! `patchwise intel …`: wires `intel::files` (reading) to the store's intelligence import and
-//! prints the results. Counting and printing only.
+//! `patchwise intel …`: wires `intel::files` (reading) to the store's intelligence import, and the
+//! store's export to `intel::bundle` (writing), and prints the results. Counting, file handling and
+//! printing only; the bundle format and its checks live in `intel::bundle`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::io::{BufWriter, Read, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use indicatif::ProgressBar;
-use intel::IntelError;
+use intel::bundle::{self, BundleInfo, BundleTrust, BundleWriter, Counts, SigningKey, WriteSummary};
 use intel::detect::Format;
 use intel::files::{Destination, Skip};
+use intel::{IntelError, ReadOptions};
 use model::advisory::IntelRecord;
 use serde::Serialize;
-use store::{IntelFile, IntelImport, IntelImportSummary, Store};
+use store::{IntelFile, IntelImport, IntelImportSummary, Store, StoreError};
 
 use crate::output;
 
@@ -26,6 +29,7 @@ struct Sink<'a> {
     unchanged: Vec<String>,
     not_intel: Vec<(String, String)>,
     warnings: usize,
+    bundles: Vec<BundleReport>,
 }
 
 fn store_err(e: store::StoreError) -> IntelError {
@@ -69,6 +73,11 @@ impl Destination for Sink<'_> {
             Skip::NotIntel(why) => self.not_intel.push((file.to_string(), why)),
         }
     }
+
+    fn bundle(&mut self, file: &str, info: &BundleInfo) -> Result<(), IntelError> {
+        self.bundles.push(BundleReport { file: file.to_string(), info: info.clone() });
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -78,7 +87,16 @@ struct Report {
     warnings: usize,
     unchanged_files: usize,
     skipped: Vec<SkippedFile>,
+    /// Bundles read, with their date and what was concluded about their signature.
+    bundles: Vec<BundleReport>,
     changes: IntelImportSummary,
+}
+
+#[derive(Serialize)]
+struct BundleReport {
+    file: String,
+    #[serde(flatten)]
+    info: BundleInfo,
 }
 
 #[derive(Serialize)]
@@ -87,10 +105,25 @@ struct SkippedFile {
     reason: String,
 }
 
+/// The bundle trust of `intel import`: the `--trust` keys (or `PATCHWISE_TRUSTED_KEYS`) and
+/// `--require-signature`, which needs at least one key.
+pub fn trust(keys: &[String], require: bool) -> Result<BundleTrust> {
+    let keys = keys
+        .iter()
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| bundle::parse_public_key(k).map_err(|e| anyhow::anyhow!("--trust: {e}")))
+        .collect::<Result<Vec<_>>>()?;
+    if require && keys.is_empty() {
+        bail!("--require-signature needs a trusted key: give --trust PUBKEY_HEX or set PATCHWISE_TRUSTED_KEYS");
+    }
+    Ok(BundleTrust { keys, require })
+}
+
 pub fn import(
     store: &mut dyn Store,
     paths: &[PathBuf],
     at: &str,
+    trust: &BundleTrust,
     json: bool,
     progress: ProgressBar,
 ) -> Result<ExitCode> {
@@ -108,12 +141,14 @@ pub fn import(
         unchanged: Vec::new(),
         not_intel: Vec::new(),
         warnings: 0,
+        bundles: Vec::new(),
     };
-    if let Err(e) = intel::files::import_paths(paths, at, intel::files::Limits::default(), &mut sink) {
+    let options = ReadOptions { bundle_trust: trust.clone() };
+    if let Err(e) = intel::files::import_paths_with(paths, at, intel::files::Limits::default(), &options, &mut sink) {
         sink.progress.finish_and_clear();
         bail!("{e}; nothing was imported");
     }
-    let Sink { import, progress, read, records, unchanged, not_intel, warnings } = sink;
+    let Sink { import, progress, read, records, unchanged, not_intel, warnings, bundles } = sink;
     let changes = import.commit()?;
     progress.finish_and_clear();
     let report = Report {
@@ -122,6 +157,7 @@ pub fn import(
         warnings,
         unchanged_files: unchanged.len(),
         skipped: not_intel.into_iter().map(|(file, reason)| SkippedFile { file, reason }).collect(),
+        bundles,
         changes,
     };
     if json {
@@ -138,6 +174,13 @@ fn report_text(r: &Report) -> String {
     let _ = writeln!(s, "read {docs} document(s), {} record(s), {} data-quality warning(s)", r.records, r.warnings);
     for (format, n) in &r.documents {
         let _ = writeln!(s, "  {n:>7}  {format}");
+    }
+    for b in &r.bundles {
+        let _ = writeln!(
+            s,
+            "bundle {}: created {} by {}, {} record(s), signature: {}",
+            b.file, b.info.created, b.info.generator, b.info.records, b.info.signature
+        );
     }
     let c = &r.changes;
     let _ = writeln!(
@@ -254,5 +297,159 @@ pub fn show(store: &dyn Store, id: &str, json: bool) -> Result<ExitCode> {
             writeln!(s, "      {} affected statement(s), {} remediation(s)", a.affected.len(), a.remediations.len());
     }
     output::write_stdout(s.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a key file written by `intel bundle keygen`, warning when others may read it.
+fn read_signing_key(path: &Path) -> Result<SigningKey> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read key file {name}"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            std::fs::metadata(path).with_context(|| format!("cannot read key file {name}"))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            eprintln!("warning: key file {name} can be read by others (mode {:o}); `chmod 600 {name}`", mode & 0o777);
+        }
+    }
+    bundle::parse_signing_key(&text).with_context(|| format!("key file {name}"))
+}
+
+/// `intel bundle export`: checks the arguments, writes the bundle, prints what it holds.
+pub fn bundle_export(
+    store: &dyn Store,
+    file: &Path,
+    sign: Option<&Path>,
+    only: Option<&[String]>,
+    created: &str,
+    progress: ProgressBar,
+) -> Result<ExitCode> {
+    let key = sign.map(read_signing_key).transpose()?;
+    let only: Option<Vec<String>> = only.map(|ids| {
+        let mut v: Vec<String> = ids.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        v.dedup();
+        v
+    });
+    if let Some(ids) = &only {
+        if ids.is_empty() {
+            bail!("--only names no id; nothing was written");
+        }
+        for id in ids {
+            if store.intel_lookup(id)?.is_empty() {
+                bail!("--only: nothing is known about `{id}`; nothing was written");
+            }
+        }
+    }
+    let written = write_bundle(store, file, key.as_ref(), only.as_deref(), created, &progress);
+    progress.finish_and_clear();
+    let summary = written?;
+
+    let mut s = format!("wrote {}: {} record(s), created {}\n", file.display(), summary.records, summary.created);
+    for (source, n) in &summary.sources {
+        let _ = writeln!(s, "  {n:>7}  {}", source.as_str());
+    }
+    let _ = writeln!(s, "sha256 {}", summary.sha256);
+    match &summary.key_id {
+        Some(id) => {
+            let _ = writeln!(s, "signature: signed with key {id}");
+        }
+        None => s.push_str("signature: unsigned (sign with --sign KEYFILE)\n"),
+    }
+    output::write_stdout(s.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Counts the records in one pass (the header states the counts) and writes them in a second,
+/// into a temporary file beside `file` that replaces it only when complete.
+fn write_bundle(
+    store: &dyn Store,
+    file: &Path,
+    key: Option<&SigningKey>,
+    only: Option<&[String]>,
+    created: &str,
+    progress: &ProgressBar,
+) -> Result<WriteSummary> {
+    let mut counts = Counts::default();
+    store.intel_export(only, &mut |r| {
+        counts.add(&r);
+        Ok(())
+    })?;
+    if counts.records == 0 {
+        bail!(
+            "the database holds no intelligence; import feeds with `patchwise intel import PATH`; nothing was written"
+        );
+    }
+    progress.set_message(format!("exporting intelligence: {} records", counts.records));
+
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = file.display();
+    let cannot = || format!("cannot write {name}");
+    let tmp = tempfile::Builder::new().prefix(".patchwise-bundle-").tempfile_in(dir).with_context(cannot)?;
+    let mut writer = BundleWriter::new(BufWriter::new(tmp), created, &counts).with_context(cannot)?;
+    let mut failed = None;
+    let exported = store.intel_export(only, &mut |r: IntelRecord| {
+        writer.push(&r).map_err(|e| {
+            let message = e.to_string();
+            failed = Some(e);
+            StoreError::Visitor(message)
+        })
+    });
+    if let Some(e) = failed {
+        return Err(anyhow::Error::new(e).context(format!("{name}: nothing was written")));
+    }
+    exported?;
+    let (out, summary) = writer.finish(key).with_context(|| format!("{name}: nothing was written"))?;
+    let tmp = out.into_inner().map_err(|e| e.into_error()).with_context(cannot)?;
+    // A bundle holds public intelligence: readable like any export, not 0600 like a temporary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).with_context(cannot)?;
+    }
+    tmp.as_file().sync_all().with_context(cannot)?;
+    tmp.persist(file).map_err(|e| e.error).with_context(cannot)?;
+    Ok(summary)
+}
+
+/// `intel bundle keygen`: 32 random bytes from the kernel (`/dev/urandom`, Linux and other Unix)
+/// as the Ed25519 seed, written as hex to a new file of mode 0600; the public key goes to stdout.
+pub fn bundle_keygen(out: &Path) -> Result<ExitCode> {
+    let name = out.display();
+    let mut seed = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut seed))
+        .context("cannot read random bytes from /dev/urandom")?;
+    if seed.iter().all(|b| *b == 0) {
+        bail!("/dev/urandom gave zeros; no key was written");
+    }
+    let key = SigningKey::from_bytes(&seed);
+    seed.fill(0);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(out)
+        .with_context(|| format!("cannot create key file {name} (an existing file is never overwritten)"))?;
+    let written = writeln!(f, "{}", bundle::hex(&key.to_bytes())).and_then(|()| f.sync_all());
+    if let Err(e) = written {
+        drop(f);
+        let _ = std::fs::remove_file(out);
+        return Err(anyhow::Error::new(e).context(format!("cannot write key file {name}")));
+    }
+    let public = bundle::public_key(&key);
+    output::write_stdout(format!("{}\n", bundle::hex(&public)).as_bytes())?;
+    eprintln!(
+        "secret key written to {name} (mode 0600; keep it where bundles are made); key id {}. \
+         Importers trust it with --trust followed by the public key printed above.",
+        bundle::key_id(&public)
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use store::{AssetFilter, ImportSource, SqliteStore, Store, StoreError};
 
-use cli::{AssetsCmd, Cli, Command, ConduitsCmd, IntelCmd, PlantCmd, ZonesCmd};
+use cli::{AssetsCmd, BundleCmd, Cli, Command, ConduitsCmd, IntelCmd, PlantCmd, ZonesCmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -62,10 +62,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Zones(ZonesCmd::List { json }) => zones_list(&db, json),
         Command::Conduits(ConduitsCmd::List { json }) => conduits_list(&db, json),
         Command::Cvss { vector, json } => cvss_score(&vector, json),
-        Command::Intel(IntelCmd::Import { paths, json }) => {
+        Command::Intel(IntelCmd::Import { paths, trust, require_signature, json }) => {
+            let trust = intel_cmd::trust(&trust, require_signature)?;
             let mut store = SqliteStore::open(&db)?;
-            intel_cmd::import(&mut store, &paths, &now_rfc3339(), json, spinner("importing intelligence"))
+            intel_cmd::import(&mut store, &paths, &now_rfc3339(), &trust, json, spinner("importing intelligence"))
         }
+        Command::Intel(IntelCmd::Bundle(BundleCmd::Export { file, sign, only })) => intel_cmd::bundle_export(
+            &open_existing(&db)?,
+            &file,
+            sign.as_deref(),
+            only.as_deref(),
+            &now_rfc3339(),
+            spinner("exporting intelligence"),
+        ),
+        Command::Intel(IntelCmd::Bundle(BundleCmd::Keygen { out })) => intel_cmd::bundle_keygen(&out),
         Command::Intel(IntelCmd::Status { json }) => intel_cmd::status(&open_existing(&db)?, json),
         Command::Intel(IntelCmd::Show { id, json }) => intel_cmd::show(&open_existing(&db)?, &id, json),
     }

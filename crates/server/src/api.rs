@@ -10,6 +10,9 @@
 //! | `GET /api/v1/zones` | `[Zone + "assets": count]` |
 //! | `GET /api/v1/conduits` | `[Conduit]` with rules |
 //! | `GET /api/v1/entry-points` | `[EntryPoint]` with attachments |
+//! | `GET /api/v1/intel/status` | `[IntelSourceStatus]` per source and kind of record |
+//! | `GET /api/v1/intel/quality` | `{"items":[QualityReport],"limit","more"}`; `limit` (default 200, at most 5000) |
+//! | `GET /api/v1/intel/{id}` | `{"advisories":[Advisory + "scores"],"kev","epss","ssvc"}`; 404 when nothing is known |
 //!
 //! Errors are `{"error":{"code","message"}}`; see `error` for the codes.
 
@@ -21,8 +24,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use model::{Asset, AssetSummary, Conduit, EntryPoint, Site, Zone};
 use serde::Serialize;
+use store::{IntelSourceStatus, QualityReport};
 
 use crate::error::{ApiError, Failure};
+use crate::intel::{self, IntelAnswer};
 use crate::query::{self, AssetQuery};
 use crate::{AppState, VERSION};
 
@@ -35,6 +40,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/zones", get(zones))
         .route("/api/v1/conduits", get(conduits))
         .route("/api/v1/entry-points", get(entry_points))
+        // The two fixed paths win over `{id}`: no CVE or advisory id is `status` or `quality`.
+        .route("/api/v1/intel/status", get(intel_status))
+        .route("/api/v1/intel/quality", get(intel_quality))
+        .route("/api/v1/intel/{id}", get(intel_lookup))
 }
 
 /// Query pairs of a request, or a `bad_request` naming what was wrong with them.
@@ -132,4 +141,37 @@ async fn conduits(State(state): State<AppState>) -> Result<Json<Vec<Conduit>>, A
 
 async fn entry_points(State(state): State<AppState>) -> Result<Json<Vec<EntryPoint>>, ApiError> {
     Ok(Json(state.with_store(|s| Ok(s.entry_points()?)).await?))
+}
+
+async fn intel_status(State(state): State<AppState>) -> Result<Json<Vec<IntelSourceStatus>>, ApiError> {
+    Ok(Json(state.with_store(|s| Ok(s.intel_status()?)).await?))
+}
+
+#[derive(Debug, Serialize)]
+struct QualityList {
+    /// Advisories with data-quality warnings, by source, then id.
+    items: Vec<QualityReport>,
+    limit: usize,
+    /// More advisories with warnings exist beyond `limit`.
+    more: bool,
+}
+
+async fn intel_quality(State(state): State<AppState>, q: Pairs) -> Result<Json<QualityList>, ApiError> {
+    let limit = intel::quality_limit(&pairs(q)?)?;
+    let (items, more) = state.with_store(move |s| intel::quality_page(s, limit)).await?;
+    Ok(Json(QualityList { items, limit, more }))
+}
+
+async fn intel_lookup(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<IntelAnswer>, ApiError> {
+    let id = path_id(id)?;
+    let view = state
+        .with_store(move |s| {
+            let view = s.intel_lookup(&id)?;
+            if view.is_empty() { Err(intel::unknown(&id)) } else { Ok(view) }
+        })
+        .await?;
+    Ok(Json(IntelAnswer::from(view)))
 }

@@ -85,6 +85,21 @@ pub(crate) fn assets_href(params: &[(&str, &str)]) -> String {
     out
 }
 
+/// The intelligence page of a CVE or advisory id.
+pub(crate) fn intel_href(id: &str) -> String {
+    format!("/intel/{}", url_part(id))
+}
+
+/// The URL, trimmed, when it may become a link: an absolute `http` or `https` URL with no control
+/// characters. Anything else (`javascript:`, `data:`, `file:`, relative paths) is shown as text.
+pub(crate) fn web_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme_ok = ["http://", "https://"]
+        .iter()
+        .any(|p| url.len() > p.len() && url.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p)));
+    (scheme_ok && !url.chars().any(char::is_control)).then_some(url)
+}
+
 /// The card of a zone on the overview.
 pub(crate) fn zone_href(id: &str) -> String {
     format!("/#{}", anchor("zone", id))
@@ -147,6 +162,15 @@ impl Html {
         self.el("a", &[("href", href)], text)
     }
 
+    /// A link to a URL from a document, only when [`web_url`] accepts it; otherwise the URL as
+    /// text, marked as not a web link. Links leave the dashboard: `rel="noreferrer noopener"`.
+    pub(crate) fn web_link(&mut self, url: &str) -> &mut Self {
+        match web_url(url) {
+            Some(u) => self.open("a", &[("href", u), ("rel", "noreferrer noopener")]).text(u).close("a"),
+            None => self.el("code", &[], url).raw(" ").el("span", &[("class", "badge badge-warn")], "not a web link"),
+        }
+    }
+
     /// Appends markup built by another builder (and so already escaped).
     pub(crate) fn append(&mut self, other: &Html) -> &mut Self {
         self.buf.push_str(&other.buf);
@@ -160,7 +184,7 @@ impl Html {
 }
 
 /// The entries of the header navigation: (path, label). A new page adds its entry here.
-pub(crate) const NAV: &[(&str, &str)] = &[("/", "Overview"), ("/assets", "Assets")];
+pub(crate) const NAV: &[(&str, &str)] = &[("/", "Overview"), ("/assets", "Assets"), ("/intel", "Intelligence")];
 
 /// A whole HTML document: head, header navigation with `current` marked, `body` in `<main>`,
 /// footer with the version and the database.
@@ -236,6 +260,40 @@ mod tests {
         assert_eq!(assets_href(&[("zone", "cell 1"), ("kind", ""), ("q", "a&b")]), "/assets?zone=cell%201&q=a%26b");
         assert_eq!(assets_href(&[]), "/assets");
         assert_eq!(anchor("zone", "cell-1.a b\"<"), "zone-cell-1.a_20b_22_3C");
+    }
+
+    #[test]
+    fn only_web_urls_become_links() {
+        for ok in ["https://example.com/a?b=c&d", "HTTP://example.com", "  https://x.invalid/  "] {
+            assert_eq!(web_url(ok), Some(ok.trim()), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,<script>x</script>",
+            "file:///etc/passwd",
+            "/relative",
+            "//example.com",
+            "https://",
+            "https://exa\nmple.com",
+            "https://example.com/\u{0}",
+            "",
+        ] {
+            assert_eq!(web_url(bad), None, "{bad:?}");
+        }
+        let mut h = Html::new();
+        h.web_link("https://example.com/?a=\"><script>");
+        assert_eq!(
+            h.as_str(),
+            "<a href=\"https://example.com/?a=&quot;&gt;&lt;script&gt;\" rel=\"noreferrer noopener\">https://example.com/?a=&quot;&gt;&lt;script&gt;</a>"
+        );
+        let mut h = Html::new();
+        h.web_link("javascript:alert('x')");
+        assert_eq!(
+            h.as_str(),
+            "<code>javascript:alert(&#39;x&#39;)</code> <span class=\"badge badge-warn\">not a web link</span>"
+        );
     }
 
     #[test]

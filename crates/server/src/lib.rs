@@ -12,7 +12,8 @@
 //!
 //! Layout: `api` holds the JSON handlers, `pages` one module per HTML page, `html` the escaping
 //! markup builder every page writes through, `query` the asset-list parameters that API and pages
-//! share, `error` the error responses with their stable codes.
+//! share, `intel` what the intelligence API and pages share (our CVSS scores of published vectors,
+//! the quality-listing limit), `error` the error responses with their stable codes.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -31,6 +32,7 @@ mod api;
 mod css;
 mod error;
 mod html;
+mod intel;
 mod pages;
 mod query;
 

@@ -197,6 +197,22 @@ impl IntelView {
     }
 }
 
+/// One stored advisory that carries data-quality warnings (a loose version range normalised, a
+/// range left unparsed): what an analyst should look at before trusting matches against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QualityReport {
+    /// The source of the stored version.
+    pub source: Source,
+    /// The advisory id.
+    pub id: String,
+    /// The provenance document (`ICSA-24-102-03`, `CVE-2024-3400#adp/CISA-ADP`).
+    pub document: String,
+    /// The file it was read from, as the importer named it.
+    pub file: Option<String>,
+    /// The warnings, as the reader wrote them; never empty.
+    pub warnings: Vec<String>,
+}
+
 /// The persistence interface every backend implements. A conformance suite in the tests runs
 /// against every backend.
 pub trait Store: Send {
@@ -255,4 +271,29 @@ pub trait Store: Send {
     /// Everything stored about a CVE or advisory id, or an alias of one (case-insensitive).
     /// Empty when nothing is known.
     fn intel_lookup(&self, id: &str) -> Result<IntelView, StoreError>;
+
+    /// Streams every stored intelligence record to `visit`, as stored (provenance included), in
+    /// one snapshot and a deterministic order: advisories by id (ASCII case-insensitive), then
+    /// family (`nvd` for both NVD feeds, else the source) and ADP container; then KEV entries by
+    /// CVE and source, EPSS scores by CVE, SSVC points by CVE and role. Returns how many were
+    /// visited. With `filter`, only records about those ids (case-insensitive): advisories whose
+    /// id is one of them or that name one among their aliases (the vendor advisories covering a
+    /// CVE), and the KEV, EPSS and SSVC records of those CVEs. A visitor error stops the export and
+    /// is returned.
+    ///
+    /// Every backend meant to hold intelligence implements it (the conformance suite checks it);
+    /// the default, for stores that only serve reads of a fixed set (test doubles), refuses.
+    fn intel_export(
+        &self,
+        filter: Option<&[String]>,
+        visit: &mut dyn FnMut(IntelRecord) -> Result<(), StoreError>,
+    ) -> Result<usize, StoreError> {
+        let _ = (filter, visit);
+        Err(StoreError::Refused("this store cannot export intelligence".into()))
+    }
+
+    /// The stored advisories whose kept version carries data-quality warnings, sorted by source
+    /// (in [`Source`] order), then id (ASCII case-insensitive), then provenance document; at most
+    /// `limit` of them, every one when `limit` is 0. Reads only the advisories with warnings.
+    fn intel_quality(&self, limit: usize) -> Result<Vec<QualityReport>, StoreError>;
 }

@@ -18,10 +18,14 @@ use std::time::Duration;
 use model::{Asset, AssetSummary, Conduit, EntryPoint, Plant, PlantDiff, Site, Zone};
 use rusqlite::{Connection, OpenFlags, Transaction};
 
-use crate::{AssetFilter, ImportRecord, ImportSource, IntelImport, IntelSourceStatus, IntelView, Store, StoreError};
+use crate::{
+    AssetFilter, ImportRecord, ImportSource, IntelImport, IntelSourceStatus, IntelView, QualityReport, Store,
+    StoreError,
+};
 
 mod dump;
 mod intel;
+mod intel_export;
 mod intel_read;
 mod migrate;
 mod read;
@@ -212,5 +216,19 @@ impl Store for SqliteStore {
     fn intel_lookup(&self, id: &str) -> Result<IntelView, StoreError> {
         let _snapshot = self.snapshot()?;
         intel_read::lookup(&self.conn, &self.path, id)
+    }
+
+    fn intel_export(
+        &self,
+        filter: Option<&[String]>,
+        visit: &mut dyn FnMut(model::advisory::IntelRecord) -> Result<(), StoreError>,
+    ) -> Result<usize, StoreError> {
+        let _snapshot = self.snapshot()?;
+        intel_export::export(&self.conn, &self.path, filter, visit)
+    }
+
+    fn intel_quality(&self, limit: usize) -> Result<Vec<QualityReport>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        intel_read::quality(&self.conn, &self.path, limit)
     }
 }

@@ -17,6 +17,9 @@ use crate::html::{self, Html};
 
 mod asset;
 mod assets;
+mod intel_quality;
+mod intel_status;
+mod intel_view;
 mod overview;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -24,6 +27,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(overview::handler))
         .route("/assets", get(assets::handler))
         .route("/assets/{id}", get(asset::handler))
+        .route("/intel", get(intel_status::handler))
+        // The fixed path wins over `{id}`: no CVE or advisory id is `quality`.
+        .route("/intel/quality", get(intel_quality::handler))
+        .route("/intel/{id}", get(intel_view::handler))
 }
 
 /// A rendered page, or the error page for the failure.

@@ -1,20 +1,38 @@
-//! The test plant, an in-memory `Store` over it, and a request helper over the router.
+//! The test plant, the test intelligence, an in-memory `Store` over them, and a request helper
+//! over the router.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use model::advisory::*;
 use model::*;
 use server::StoreOpener;
-use store::{AssetFilter, ImportRecord, ImportSource, IntelImport, IntelSourceStatus, IntelView, Store, StoreError};
+use store::{
+    AssetFilter, ImportRecord, ImportSource, IntelImport, IntelKind, IntelSourceStatus, IntelView, QualityReport,
+    Store, StoreError,
+};
 use tower::ServiceExt;
 
 /// A name no page may print unescaped.
 pub const HOSTILE: &str = "<script>alert(\"pw\")</script> & 'x'";
 
-/// A read-only store over a plant held in memory.
-pub struct MemStore(pub Arc<Plant>);
+/// Intelligence held in memory: the records, and the status a store would report for them.
+#[derive(Default)]
+pub struct MemIntel {
+    pub records: Vec<IntelRecord>,
+    pub status: Vec<IntelSourceStatus>,
+}
+
+/// A read-only store over a plant and intelligence held in memory.
+pub struct MemStore(pub Arc<Plant>, pub Arc<MemIntel>);
+
+impl MemStore {
+    fn advisories(&self) -> impl Iterator<Item = &Advisory> {
+        self.1.records.iter().filter_map(|r| if let IntelRecord::Advisory(a) = r { Some(&**a) } else { None })
+    }
+}
 
 fn refused<T>() -> Result<T, StoreError> {
     Err(StoreError::Refused("the test store is read-only".into()))
@@ -128,21 +146,345 @@ impl Store for MemStore {
         refused()
     }
     fn intel_status(&self) -> Result<Vec<IntelSourceStatus>, StoreError> {
-        Ok(Vec::new())
+        Ok(self.1.status.clone())
     }
-    fn intel_lookup(&self, _: &str) -> Result<IntelView, StoreError> {
-        Ok(IntelView::default())
+    fn intel_lookup(&self, id: &str) -> Result<IntelView, StoreError> {
+        let id = id.trim();
+        let mut view = IntelView::default();
+        if id.is_empty() {
+            return Ok(view);
+        }
+        let is = |s: &str| s.trim().eq_ignore_ascii_case(id);
+        view.advisories = self.advisories().filter(|a| is(&a.id) || a.aliases.iter().any(|x| is(x))).cloned().collect();
+        view.advisories.sort_by(|a, b| {
+            (a.provenance.source, &a.id, &a.provenance.document).cmp(&(
+                b.provenance.source,
+                &b.id,
+                &b.provenance.document,
+            ))
+        });
+        for r in &self.1.records {
+            match r {
+                IntelRecord::Kev(k) if is(&k.cve) => view.kev.push(k.clone()),
+                IntelRecord::Epss(e) if is(&e.cve) => view.epss = Some(e.clone()),
+                IntelRecord::Ssvc(p) if is(&p.cve) => view.ssvc.push(p.clone()),
+                _ => {}
+            }
+        }
+        view.kev.sort_by_key(|k| k.provenance.source);
+        view.ssvc.sort_by(|a, b| (&a.role, a.provenance.source).cmp(&(&b.role, b.provenance.source)));
+        Ok(view)
+    }
+    /// Not used by the server; in record order, not the store's key order.
+    fn intel_export(
+        &self,
+        filter: Option<&[String]>,
+        visit: &mut dyn FnMut(IntelRecord) -> Result<(), StoreError>,
+    ) -> Result<usize, StoreError> {
+        let about = |id: &str| filter.is_none_or(|ids| ids.iter().any(|x| x.trim().eq_ignore_ascii_case(id.trim())));
+        let mut n = 0;
+        for r in &self.1.records {
+            let keep = match r {
+                IntelRecord::Advisory(a) => about(&a.id) || a.aliases.iter().any(|x| about(x)),
+                IntelRecord::Kev(k) => about(&k.cve),
+                IntelRecord::Epss(e) => about(&e.cve),
+                IntelRecord::Ssvc(p) => about(&p.cve),
+            };
+            if keep {
+                visit(r.clone())?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+    fn intel_quality(&self, limit: usize) -> Result<Vec<QualityReport>, StoreError> {
+        let mut out: Vec<QualityReport> = self
+            .advisories()
+            .filter(|a| !a.warnings.is_empty())
+            .map(|a| QualityReport {
+                source: a.provenance.source,
+                id: a.id.clone(),
+                document: a.provenance.document.clone(),
+                file: a.provenance.file.clone(),
+                warnings: a.warnings.clone(),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.source, a.id.to_ascii_uppercase(), &a.document).cmp(&(b.source, b.id.to_ascii_uppercase(), &b.document))
+        });
+        if limit > 0 {
+            out.truncate(limit);
+        }
+        Ok(out)
     }
 }
 
-/// An opener handing out [`MemStore`]s over one plant.
+/// An opener handing out [`MemStore`]s over one plant and no intelligence.
 pub fn mem_opener(plant: Plant) -> StoreOpener {
-    let plant = Arc::new(plant);
-    Arc::new(move || Ok(Box::new(MemStore(plant.clone())) as Box<dyn Store>))
+    mem_opener_with(plant, MemIntel::default())
+}
+
+/// An opener handing out [`MemStore`]s over one plant and the intelligence given.
+pub fn mem_opener_with(plant: Plant, intel: MemIntel) -> StoreOpener {
+    let (plant, intel) = (Arc::new(plant), Arc::new(intel));
+    Arc::new(move || Ok(Box::new(MemStore(plant.clone(), intel.clone())) as Box<dyn Store>))
 }
 
 pub fn app() -> Router {
     server::router(mem_opener(plant()))
+}
+
+/// The test plant with the test intelligence.
+pub fn intel_app() -> Router {
+    let status = vec![
+        status_line(Source::Nvd2, IntelKind::Advisories, 1, "2024-02-01T00:00:00Z"),
+        status_line(Source::Cve5Adp, IntelKind::Ssvc, 2, "2024-05-01T00:00:00Z"),
+        status_line(Source::Kev, IntelKind::Kev, 1, "2024-02-01"),
+        status_line(Source::Epss, IntelKind::Epss, 1, "2025-02-20"),
+        status_line(Source::Csaf, IntelKind::Advisories, 1, "2024-01-20T00:00:00Z"),
+    ];
+    server::router(mem_opener_with(plant(), MemIntel { records: intel_records(), status }))
+}
+
+fn status_line(source: Source, kind: IntelKind, records: usize, newest: &str) -> IntelSourceStatus {
+    IntelSourceStatus {
+        source,
+        kind,
+        records,
+        newest: Some(newest.into()),
+        last_import: Some("2025-03-01T10:00:00Z".into()),
+    }
+}
+
+/// The CVE the test intelligence is about, and a second one only the CSAF advisory names.
+pub const CVE: &str = "CVE-2024-0001";
+pub const CVE2: &str = "CVE-2024-0002";
+pub const CSAF_ID: &str = "ICSA-24-001-01";
+/// A URL no page may turn into a link.
+pub const JS_URL: &str = "javascript:alert(document.cookie)";
+/// The warning the CSAF advisory carries.
+pub const UNPARSED_WARNING: &str = "product `ACME HMI` version range `all versions before SP3 Upd 2` left unparsed";
+
+fn prov(source: Source, document: &str, revision: Option<&str>) -> Provenance {
+    Provenance {
+        source,
+        document: document.into(),
+        revision: revision.map(Into::into),
+        file: Some(format!("feeds/{document}.json")),
+        digest: Some("0123456789abcdef".repeat(4)),
+        retrieved_at: Some("2025-03-01T10:00:00Z".into()),
+    }
+}
+
+fn product(vendor: &str, name: &str, models: &[&str]) -> ProductName {
+    ProductName {
+        vendor: Some(vendor.into()),
+        product: Some(name.into()),
+        model_numbers: models.iter().map(|m| m.to_string()).collect(),
+        ..ProductName::default()
+    }
+}
+
+fn cpe(vulnerable: bool, criteria: &str, end_excluding: Option<&str>) -> CpeMatch {
+    CpeMatch {
+        vulnerable,
+        criteria: criteria.into(),
+        version_start_including: None,
+        version_start_excluding: None,
+        version_end_including: None,
+        version_end_excluding: end_excluding.map(Into::into),
+    }
+}
+
+/// An NVD record with hostile text, a published score that is not ours, an invalid vector, a
+/// CPE configuration and a `javascript:` reference; a CSAF advisory with a hostile title, an
+/// unreadable range, a remediation with a `javascript:` URL and a warning; the KEV entry, an EPSS
+/// score and SSVC points that state nothing about exploitation.
+pub fn intel_records() -> Vec<IntelRecord> {
+    let nvd = Advisory {
+        id: CVE.into(),
+        kind: AdvisoryKind::Cve,
+        aliases: vec![],
+        title: None,
+        description: Some(format!("A crafted packet crashes the web server. {HOSTILE}")),
+        cwes: vec!["CWE-787".into()],
+        published: Some("2024-01-10T10:00:00.000".into()),
+        modified: Some("2024-02-01T00:00:00.000".into()),
+        rejected: false,
+        cvss: vec![
+            CvssVector {
+                vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
+                scored_by: Some("nvd@nist.gov".into()),
+                published_score: Some("9.1".into()),
+            },
+            CvssVector {
+                vector: "CVSS:3.1/AV:Q".into(),
+                scored_by: Some("ACME".into()),
+                published_score: Some("5.0".into()),
+            },
+        ],
+        affected: vec![AffectedStatement {
+            vulnerability: CVE.into(),
+            target: Target::Configuration {
+                configuration: Configuration {
+                    operator: Operator::And,
+                    negate: false,
+                    nodes: vec![
+                        ConfigNode {
+                            operator: Operator::Or,
+                            negate: false,
+                            matches: vec![cpe(true, "cpe:2.3:o:acme:web_plc_firmware:*:*:*:*:*:*:*:*", Some("4.1.1"))],
+                            children: vec![],
+                        },
+                        ConfigNode {
+                            operator: Operator::Or,
+                            negate: false,
+                            matches: vec![cpe(false, "cpe:2.3:h:acme:web_plc_1200:-:*:*:*:*:*:*:*", None)],
+                            children: vec![],
+                        },
+                    ],
+                },
+            },
+            status: ProductStatus::Affected,
+            justification: None,
+            detail: None,
+        }],
+        remediations: vec![],
+        references: vec![
+            Reference { url: "https://vendor.example/advisories/0001".into(), tags: vec!["Vendor Advisory".into()] },
+            Reference { url: JS_URL.into(), tags: vec![] },
+        ],
+        warnings: vec![],
+        provenance: prov(Source::Nvd2, "nvdcve-2.0-2024", Some("2024-02-01T00:00:00.000")),
+    };
+    let unparsed = "all versions before SP3 Upd 2 <b>bold</b>";
+    let csaf = Advisory {
+        id: CSAF_ID.into(),
+        kind: AdvisoryKind::VendorAdvisory,
+        aliases: vec![CVE.into(), CVE2.into()],
+        title: Some(HOSTILE.into()),
+        description: None,
+        cwes: vec![],
+        published: Some("2024-01-20T00:00:00Z".into()),
+        modified: Some("2024-01-20T00:00:00Z".into()),
+        rejected: false,
+        cvss: vec![],
+        affected: vec![
+            AffectedStatement {
+                vulnerability: CVE.into(),
+                target: Target::Product {
+                    product: product("ACME", "Web PLC 1200", &["6ES7 212-1AE40-0XB0"]),
+                    versions: VersionSpec::Range {
+                        start: Some(Bound { version: "2.0".into(), inclusive: true }),
+                        end: Some(Bound { version: "4.1.1".into(), inclusive: false }),
+                    },
+                },
+                status: ProductStatus::Affected,
+                justification: None,
+                detail: None,
+            },
+            AffectedStatement {
+                vulnerability: CVE.into(),
+                target: Target::Product {
+                    product: product("ACME", "HMI", &[]),
+                    versions: VersionSpec::Unparsed { text: unparsed.into() },
+                },
+                status: ProductStatus::Affected,
+                justification: None,
+                detail: None,
+            },
+            AffectedStatement {
+                vulnerability: CVE2.into(),
+                target: Target::Product {
+                    product: product("ACME", "Web PLC 1200", &[]),
+                    versions: VersionSpec::Exact { version: "4.1.1".into() },
+                },
+                status: ProductStatus::NotAffected,
+                justification: Some(Justification::VulnerableCodeNotPresent),
+                detail: None,
+            },
+        ],
+        remediations: vec![
+            Remediation {
+                vulnerability: CVE.into(),
+                kind: RemediationKind::VendorFix,
+                details: format!("Update to V4.1.1. {HOSTILE}"),
+                products: vec![product("ACME", "Web PLC 1200", &[])],
+                fixed_version: Some("4.1.1".into()),
+                url: Some("https://vendor.example/downloads/4.1.1".into()),
+                date: Some("2024-01-20".into()),
+                restart_required: Some("machine".into()),
+            },
+            Remediation {
+                vulnerability: CVE.into(),
+                kind: RemediationKind::Mitigation,
+                details: "Block TCP port 80 at the cell firewall.".into(),
+                products: vec![],
+                fixed_version: None,
+                url: Some(JS_URL.into()),
+                date: None,
+                restart_required: None,
+            },
+        ],
+        references: vec![Reference {
+            url: "https://cert.example/csaf/icsa-24-001-01.json".into(),
+            tags: vec!["self".into()],
+        }],
+        warnings: vec![UNPARSED_WARNING.into()],
+        provenance: prov(Source::Csaf, "ICSA-24-001-01", Some("3")),
+    };
+    let kev = KevEntry {
+        cve: CVE.into(),
+        vendor_project: Some("ACME".into()),
+        product: Some("Web PLC".into()),
+        name: Some("ACME Web PLC Out-of-Bounds Write".into()),
+        date_added: "2024-02-01".into(),
+        due_date: Some("2024-02-22".into()),
+        required_action: Some("Apply mitigations per vendor instructions or discontinue use of the product.".into()),
+        ransomware: RansomwareUse::Known,
+        description: None,
+        notes: Some(format!("https://vendor.example/advisories/0001; {JS_URL} {HOSTILE}")),
+        cwes: vec!["CWE-787".into()],
+        provenance: prov(Source::Kev, "cisa-kev", Some("2025.02.20")),
+    };
+    let epss = EpssScore {
+        cve: CVE.into(),
+        score: 0.94312,
+        percentile: 0.99123,
+        date: "2025-02-20".into(),
+        model_version: Some("v2025.03.14".into()),
+        provenance: prov(Source::Epss, "first-epss", Some("2025-02-20T00:00:00+0000")),
+    };
+    // Vulnrichment that states technical impact only: exploitation and automatable are unknown.
+    let ssvc = SsvcPoints {
+        cve: CVE.into(),
+        exploitation: None,
+        automatable: None,
+        technical_impact: Some(TechnicalImpact::Total),
+        role: Some("CISA Coordinator".into()),
+        version: Some("2.0.3".into()),
+        timestamp: Some("2024-05-01T00:00:00Z".into()),
+        provenance: prov(Source::Cve5Adp, &format!("{CVE}#adp/CISA-ADP"), Some("2024-05-01T00:00:00Z")),
+    };
+    // And for the second CVE, an explicit "none": no evidence of exploitation.
+    let ssvc2 = SsvcPoints {
+        cve: CVE2.into(),
+        exploitation: Some(Exploitation::None),
+        automatable: Some(false),
+        technical_impact: Some(TechnicalImpact::Partial),
+        role: Some("CISA Coordinator".into()),
+        version: Some("2.0.3".into()),
+        timestamp: Some("2024-04-01T00:00:00Z".into()),
+        provenance: prov(Source::Cve5Adp, &format!("{CVE2}#adp/CISA-ADP"), Some("2024-04-01T00:00:00Z")),
+    };
+    vec![
+        IntelRecord::Advisory(Box::new(nvd)),
+        IntelRecord::Advisory(Box::new(csaf)),
+        IntelRecord::Kev(kev),
+        IntelRecord::Epss(epss),
+        IntelRecord::Ssvc(ssvc),
+        IntelRecord::Ssvc(ssvc2),
+    ]
 }
 
 fn zone(id: &str, name: &str, purdue: Purdue, subnet: &str, safety: bool) -> Zone {

@@ -5,8 +5,8 @@
 //! lets [`crate::revision::decide`] choose, and writes only a new or replacing version, with an
 //! upsert; an unchanged or older one costs the lookup alone. Every statement is a cached prepared
 //! statement of the connection, so a put prepares nothing after the first of its kind. Keys,
-//! columns and ordering rules are described in `migrations/0002_intel.sql` and
-//! [`crate::revision`].
+//! columns and ordering rules are described in `migrations/0002_intel.sql` (and the warnings count
+//! of `0003_quality.sql`) and [`crate::revision`].
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -219,15 +219,17 @@ impl SqliteIntelImport<'_> {
         if !matches!(verdict, Verdict::New | Verdict::Replace) {
             return Ok(());
         }
+        let warnings = i64::try_from(a.warnings.len())
+            .map_err(|_| refused(self.path, format!("advisory `{id}` claims {} warnings", a.warnings.len())))?;
         self.tx
             .prepare_cached(
                 "INSERT INTO advisories (family, id, variant, source, kind, modified, modified_key, revision, \
-                                         rejected, doc, imported_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                                         rejected, doc, imported_at, warnings) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
                  ON CONFLICT (id, family, variant) DO UPDATE SET source = excluded.source, kind = excluded.kind, \
                      modified = excluded.modified, modified_key = excluded.modified_key, \
                      revision = excluded.revision, rejected = excluded.rejected, doc = excluded.doc, \
-                     imported_at = excluded.imported_at",
+                     imported_at = excluded.imported_at, warnings = excluded.warnings",
             )
             .at(self.path)?
             .execute(params![
@@ -242,6 +244,7 @@ impl SqliteIntelImport<'_> {
                 a.rejected,
                 doc,
                 self.at,
+                warnings,
             ])
             .at(self.path)?;
         if verdict == Verdict::Replace {

@@ -1,17 +1,18 @@
-//! Reading intelligence back: the per-source status from grouped counts, and everything about one
-//! id from the `doc` columns. Nothing here writes; callers hold a read transaction so every query
-//! sees one snapshot.
+//! Reading intelligence back: the per-source status from grouped counts, everything about one id
+//! from the `doc` columns, and the advisories with data-quality warnings through their partial
+//! index. Nothing here writes; callers hold a read transaction so every query sees one snapshot.
 
 use std::collections::BTreeMap;
 
 use model::advisory::{Advisory, EpssScore, KevEntry, Source, SsvcPoints};
-use rusqlite::Connection;
+use rusqlite::{Connection, params};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::At;
-use super::intel::parse_source;
+use super::intel::{SOURCES, parse_source};
 use crate::revision::sortable;
-use crate::{IntelKind, IntelSourceStatus, IntelView, StoreError};
+use crate::{IntelKind, IntelSourceStatus, IntelView, QualityReport, StoreError};
 
 fn corrupt(path: &str, what: String, message: impl ToString) -> StoreError {
     StoreError::Corrupt { path: path.to_string(), what, message: message.to_string() }
@@ -105,4 +106,67 @@ pub(crate) fn lookup(conn: &Connection, path: &str, id: &str) -> Result<IntelVie
     let mut ssvc: Vec<SsvcPoints> = docs(conn, path, "SELECT doc FROM ssvc WHERE cve = ?1", &[id], "SSVC points")?;
     ssvc.sort_by(|a, b| (&a.role, a.provenance.source).cmp(&(&b.role, b.provenance.source)));
     Ok(IntelView { advisories, kev, epss: epss.into_iter().next(), ssvc })
+}
+
+/// The advisories of one source with warnings, in id then variant (provenance document) order.
+/// `warnings > 0` is the partial index's condition, so this reads the index and the rows it
+/// names, nothing else; `?2` is the limit (-1: none).
+pub(crate) const QUALITY_SQL: &str =
+    "SELECT id, doc FROM advisories WHERE source = ?1 AND warnings > 0 ORDER BY id, variant LIMIT ?2";
+
+/// The part of a stored advisory document a quality report needs; the rest is skipped unread.
+#[derive(Deserialize)]
+struct QualityDoc {
+    warnings: Vec<String>,
+    provenance: QualityProvenance,
+}
+
+#[derive(Deserialize)]
+struct QualityProvenance {
+    document: String,
+    file: Option<String>,
+}
+
+/// Advisories with warnings, per source in [`Source`] order. See [`crate::Store::intel_quality`].
+pub(crate) fn quality(conn: &Connection, path: &str, limit: usize) -> Result<Vec<QualityReport>, StoreError> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(QUALITY_SQL).at(path)?;
+    for source in SOURCES {
+        let remaining = match limit {
+            0 => -1,
+            n if out.len() >= n => break,
+            n => i64::try_from(n - out.len()).unwrap_or(i64::MAX),
+        };
+        let mut rows = stmt.query(params![source.as_str(), remaining]).at(path)?;
+        while let Some(row) = rows.next().at(path)? {
+            let id: String = row.get(0).at(path)?;
+            let doc = row.get_ref(1).and_then(|v| Ok(v.as_str()?)).at(path)?;
+            let doc: QualityDoc = serde_json::from_str(doc).map_err(|e| corrupt(path, format!("advisory {id}"), e))?;
+            // The count and the document are written together; an empty list would be a report
+            // about nothing.
+            if !doc.warnings.is_empty() {
+                let QualityProvenance { document, file } = doc.provenance;
+                out.push(QualityReport { source, id, document, file, warnings: doc.warnings });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::SqliteStore;
+
+    #[test]
+    fn the_quality_query_reads_the_partial_index_only() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {QUALITY_SQL}")).unwrap();
+        let plan: Vec<String> =
+            stmt.query_map(params!["csaf", -1], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains("USING INDEX advisories_warnings"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "the index gives the order: {plan}");
+    }
 }

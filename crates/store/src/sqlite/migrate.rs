@@ -18,6 +18,7 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "0001_plant", sql: include_str!("../../migrations/0001_plant.sql") },
     Migration { version: 2, name: "0002_intel", sql: include_str!("../../migrations/0002_intel.sql") },
+    Migration { version: 3, name: "0003_quality", sql: include_str!("../../migrations/0003_quality.sql") },
 ];
 
 /// The version the last migration leaves a database at.

@@ -13,7 +13,9 @@ use store::{AssetFilter, Store, StoreError};
 use crate::fixtures::*;
 
 mod intel;
+mod intel_export;
 pub use intel::*;
+pub use intel_export::*;
 
 /// What the suite needs from a backend: the store, and a full logical dump of its content to
 /// prove that a refused call changed nothing.
@@ -54,6 +56,11 @@ macro_rules! store_conformance_suite {
             intel_files_are_remembered_by_digest,
             intel_lookup_finds_advisories_by_id_and_alias,
             intel_status_counts_per_source_and_kind,
+            intel_export_streams_every_record_as_stored_in_key_order,
+            intel_export_filters_by_id_and_alias,
+            intel_export_stops_at_a_visitor_error,
+            intel_quality_lists_advisories_with_warnings,
+            intel_quality_follows_the_stored_version,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {

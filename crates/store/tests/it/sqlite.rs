@@ -397,8 +397,8 @@ fn migrates_a_version_1_database_and_keeps_the_plant() {
     assert!(err.contains("older schema"), "{err}");
 
     let mut migrated = SqliteStore::open(&old).unwrap();
-    assert_eq!(user_version(&old), 2);
-    assert_eq!(SqliteStore::SCHEMA_VERSION, 2);
+    assert_eq!(user_version(&old), SqliteStore::SCHEMA_VERSION);
+    assert_eq!(SqliteStore::SCHEMA_VERSION, 3);
     assert_eq!(migrated.plant().unwrap(), current.store.plant().unwrap());
     assert_eq!(migrated.imports().unwrap().len(), 2);
     // Schema and content alike: the migrated file is what a fresh database would hold.
@@ -413,6 +413,59 @@ fn migrates_a_version_1_database_and_keeps_the_plant() {
     assert_eq!(reopened.plant().unwrap(), current.store.plant().unwrap());
 }
 
+/// The intelligence tables of migration 0002, parents first, with the columns 0002 gave them.
+const INTEL_TABLES_V2: [(&str, &str); 7] = [
+    ("intel_files", "*"),
+    ("intel_source_imports", "*"),
+    ("advisories", "family, id, variant, source, kind, modified, modified_key, revision, rejected, doc, imported_at"),
+    ("advisory_aliases", "*"),
+    ("kev", "*"),
+    ("epss", "*"),
+    ("ssvc", "*"),
+];
+
+#[test]
+fn migrates_a_version_2_database_and_counts_the_stored_warnings() {
+    // The reference: plant and intelligence imported into a database created at the current version.
+    let mut current = FileHarness::new();
+    current.store.import_plant(&small_plant(), &source("plant-file")).unwrap();
+    let mut loose = csaf("ICSA-24-001-01", "1", "2024-01-01T00:00:00Z", &["CVE-2024-0001"]);
+    loose.warnings = vec!["range `V2.0 and later` normalised".into(), "range `see vendor` left unparsed".into()];
+    let clean = advisory("CVE-2024-0001", Source::Nvd2, Some("2024-01-05T00:00:00.000"), None);
+    let mut import = current.store.begin_intel_import("2025-03-01T10:00:00Z").unwrap();
+    for r in [rec(loose), rec(clean), IntelRecord::Epss(epss("CVE-2024-0001", "2025-02-20", 0.5))] {
+        import.put(&r).unwrap();
+    }
+    import.commit().unwrap();
+    let expected = current.store.intel_quality(0).unwrap();
+    assert_eq!(expected.len(), 1);
+    assert_eq!(expected[0].warnings.len(), 2);
+
+    // A version-2 file as the previous release wrote it: migrations 0001 and 0002, the same rows.
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v2.db");
+    {
+        let conn = Connection::open(&old).unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_plant.sql")).unwrap();
+        conn.execute_batch(include_str!("../../migrations/0002_intel.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute("ATTACH DATABASE ?1 AS cur", [current.path().display().to_string()]).unwrap();
+        for t in PLANT_TABLES {
+            conn.execute_batch(&format!("INSERT INTO main.{t} SELECT * FROM cur.{t}")).unwrap();
+        }
+        for (t, columns) in INTEL_TABLES_V2 {
+            let into = if columns == "*" { String::new() } else { format!(" ({columns})") };
+            conn.execute_batch(&format!("INSERT INTO main.{t}{into} SELECT {columns} FROM cur.{t}")).unwrap();
+        }
+        conn.execute_batch("DETACH DATABASE cur").unwrap();
+    }
+    let migrated = SqliteStore::open(&old).unwrap();
+    assert_eq!(user_version(&old), 3);
+    assert_eq!(migrated.intel_quality(0).unwrap(), expected, "warnings stored before 0003 are counted");
+    // Schema and content alike: the migrated file is what a fresh database would hold.
+    assert_eq!(migrated.logical_dump().unwrap(), current.dump());
+}
+
 #[test]
 fn intel_import_into_a_read_only_store_is_refused() {
     let h = FileHarness::new();
@@ -423,6 +476,7 @@ fn intel_import_into_a_read_only_store_is_refused() {
     assert!(matches!(&err, StoreError::Refused(m) if m.contains("read-only")), "{err:?}");
     assert!(ro.intel_status().unwrap().is_empty());
     assert!(ro.intel_lookup("CVE-2022-0028").unwrap().is_empty());
+    assert!(ro.intel_quality(0).unwrap().is_empty());
 }
 
 #[test]
@@ -581,6 +635,9 @@ fn scale_intel_20k_advisories() {
         assert!(!view.advisories.is_empty());
     }
     eprintln!("1,000 lookups: {:?}", t.elapsed());
+    let t = Instant::now();
+    let quality = h.store.intel_quality(0).unwrap();
+    eprintln!("quality listing ({} with warnings): {:?}", quality.len(), t.elapsed());
     let t = Instant::now();
     let status = h.store.intel_status().unwrap();
     eprintln!("status: {:?} {status:?}", t.elapsed());

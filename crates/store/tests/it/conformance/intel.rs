@@ -1,8 +1,8 @@
 //! Conformance checks of the intelligence part of [`Store`]: imports, ordering of versions,
-//! rollback, status and lookup. Hand-built records; see `fixtures::intel`.
+//! rollback, status, lookup and the data-quality listing. Hand-built records; see `fixtures::intel`.
 
 use model::advisory::*;
-use store::{IntelFile, IntelImportSummary, IntelKind, IntelSourceStatus, StoreError};
+use store::{IntelFile, IntelImportSummary, IntelKind, IntelSourceStatus, QualityReport, StoreError};
 
 use super::{Harness, without_tables};
 use crate::fixtures::intel::*;
@@ -356,4 +356,94 @@ pub fn intel_status_counts_per_source_and_kind(h: &mut dyn Harness) {
     let status = h.store().intel_status().unwrap();
     assert_eq!(status[0], line(Source::Nvd2, Advisories, 3, "2023-05-01T10:00:00Z", AT3));
     assert!(status.iter().all(|s| s.source != Source::Nvd11), "{status:?}");
+}
+
+/// The advisory with data-quality warnings.
+fn warned(mut a: Advisory, warnings: &[&str]) -> Advisory {
+    a.warnings = warnings.iter().map(|w| w.to_string()).collect();
+    a
+}
+
+/// What a quality listing says, without the file names.
+fn reported(h: &mut dyn Harness, limit: usize) -> Vec<(Source, String, String, Vec<String>)> {
+    h.store().intel_quality(limit).unwrap().into_iter().map(|r| (r.source, r.id, r.document, r.warnings)).collect()
+}
+
+fn line(source: Source, id: &str, document: &str, warnings: &[&str]) -> (Source, String, String, Vec<String>) {
+    (source, id.into(), document.into(), warnings.iter().map(|w| w.to_string()).collect())
+}
+
+pub fn intel_quality_lists_advisories_with_warnings(h: &mut dyn Harness) {
+    assert!(h.store().intel_quality(0).unwrap().is_empty());
+    let loose = "product `PLC` version range `V2.0 and later` normalised to `vers:generic/>=2.0`";
+    let unparsed = "product `HMI` version range `all before SP3 Upd 2` left unparsed";
+    let cve = "CVE-2024-0001";
+    import(
+        h,
+        AT1,
+        &[
+            rec(warned(csaf("ICSA-24-009-02", "1", "2024-01-09T00:00:00Z", &[cve]), &[unparsed])),
+            rec(csaf("ICSA-24-005-01", "1", "2024-01-05T00:00:00Z", &[cve])),
+            rec(warned(csaf("ICSA-24-001-01", "1", "2024-01-01T00:00:00Z", &[cve]), &[loose, unparsed])),
+            rec(warned(adp(cve, "CVE", "2024-05-02T00:00:00Z"), &[loose])),
+            rec(warned(adp(cve, "CISA-ADP", "2024-05-01T00:00:00Z"), &[loose])),
+            rec(advisory(cve, Source::Nvd2, Some("2024-01-05T00:00:00.000"), None)),
+            rec(warned(advisory("CVE-2023-0002", Source::Nvd2, None, None), &[unparsed])),
+            IntelRecord::Kev(kev(cve, Source::Kev, Some("2025.02.20"))),
+        ],
+    );
+    // Source order (NVD 2.0 before CVE 5 ADP before CSAF), then id, then document; advisories
+    // without warnings and the other kinds of record are not listed.
+    let all = vec![
+        line(Source::Nvd2, "CVE-2023-0002", "nvdcve-2.0-2022", &[unparsed]),
+        line(Source::Cve5Adp, cve, &format!("{cve}#adp/CISA-ADP"), &[loose]),
+        line(Source::Cve5Adp, cve, &format!("{cve}#adp/CVE"), &[loose]),
+        line(Source::Csaf, "ICSA-24-001-01", "icsa-24-001-01", &[loose, unparsed]),
+        line(Source::Csaf, "ICSA-24-009-02", "icsa-24-009-02", &[unparsed]),
+    ];
+    assert_eq!(reported(h, 0), all, "0 lists every one");
+    assert_eq!(reported(h, 100), all);
+    assert_eq!(reported(h, 3), all[..3], "the limit cuts across sources");
+    assert_eq!(reported(h, 1), all[..1]);
+    let first = h.store().intel_quality(1).unwrap();
+    assert_eq!(
+        first,
+        [QualityReport {
+            source: Source::Nvd2,
+            id: "CVE-2023-0002".into(),
+            document: "nvdcve-2.0-2022".into(),
+            file: Some("feeds/nvdcve-2.0-2022.json".into()),
+            warnings: vec![unparsed.into()],
+        }]
+    );
+}
+
+pub fn intel_quality_follows_the_stored_version(h: &mut dyn Harness) {
+    let id = "ICSA-24-001-01";
+    let unparsed = "version range `see vendor` left unparsed";
+    let v1 = warned(csaf(id, "1", "2024-01-01T00:00:00Z", &[]), &[unparsed]);
+    import(h, AT1, &[rec(v1.clone())]);
+    assert_eq!(reported(h, 0), [line(Source::Csaf, id, "icsa-24-001-01", &[unparsed])]);
+
+    // An older version without warnings does not replace the stored one: still listed.
+    let v0 = csaf(id, "0", "2023-12-01T00:00:00Z", &[]);
+    assert_eq!(import(h, AT2, &[rec(v0)]).advisories_older, 1);
+    assert_eq!(reported(h, 0).len(), 1);
+
+    // A newer, clean version replaces it: no longer listed.
+    let v2 = csaf(id, "2", "2024-02-01T00:00:00Z", &[]);
+    assert_eq!(import(h, AT2, &[rec(v2)]).advisories_updated, 1);
+    assert!(reported(h, 0).is_empty());
+
+    // And a newer one with other warnings lists them.
+    let v3 = warned(csaf(id, "3", "2024-03-01T00:00:00Z", &[]), &["a", "b"]);
+    assert_eq!(import(h, AT3, &[rec(v3)]).advisories_updated, 1);
+    assert_eq!(reported(h, 0), [line(Source::Csaf, id, "icsa-24-001-01", &["a", "b"])]);
+
+    // A dropped import changes nothing, the listing included.
+    {
+        let mut import = h.store().begin_intel_import(AT3).unwrap();
+        import.put(&rec(csaf(id, "4", "2024-04-01T00:00:00Z", &[]))).unwrap();
+    }
+    assert_eq!(reported(h, 0).len(), 1);
 }
