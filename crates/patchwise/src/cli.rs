@@ -193,6 +193,14 @@ pub enum IntelCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Data-quality problems per document: loose or unreadable version ranges and the like.
+    Quality {
+        /// At most this many documents (0 = all).
+        #[arg(long, default_value_t = 0)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -252,10 +252,13 @@ pub fn show(store: &dyn Store, id: &str, json: bool) -> Result<ExitCode> {
     for k in &view.kev {
         let _ = writeln!(
             s,
-            "  KEV: added {}{}, ransomware {:?} [{} {}]",
+            "  KEV: added {}{}, ransomware use {} [{} {}]",
             k.date_added,
             k.due_date.as_deref().map(|d| format!(", due {d}")).unwrap_or_default(),
-            k.ransomware,
+            match k.ransomware {
+                model::advisory::RansomwareUse::Known => "known",
+                model::advisory::RansomwareUse::Unknown => "unknown",
+            },
             k.provenance.source.as_str(),
             k.provenance.revision.as_deref().unwrap_or("")
         );
@@ -451,5 +454,24 @@ pub fn bundle_keygen(out: &Path) -> Result<ExitCode> {
          Importers trust it with --trust followed by the public key printed above.",
         bundle::key_id(&public)
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn quality(store: &dyn Store, limit: usize, json: bool) -> Result<ExitCode> {
+    let reports = store.intel_quality(limit)?;
+    if json {
+        output::print_json(&reports)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut s = String::new();
+    let warnings: usize = reports.iter().map(|r| r.warnings.len()).sum();
+    for r in &reports {
+        let _ = writeln!(s, "{} {} ({})", r.source.as_str(), r.id, r.file.as_deref().unwrap_or(&r.document));
+        for w in &r.warnings {
+            let _ = writeln!(s, "  - {w}");
+        }
+    }
+    let _ = writeln!(s, "{} document(s) with {warnings} data-quality warning(s)", reports.len());
+    output::write_stdout(s.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

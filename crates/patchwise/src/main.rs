@@ -78,6 +78,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Intel(IntelCmd::Bundle(BundleCmd::Keygen { out })) => intel_cmd::bundle_keygen(&out),
         Command::Intel(IntelCmd::Status { json }) => intel_cmd::status(&open_existing(&db)?, json),
         Command::Intel(IntelCmd::Show { id, json }) => intel_cmd::show(&open_existing(&db)?, &id, json),
+        Command::Intel(IntelCmd::Quality { limit, json }) => intel_cmd::quality(&open_existing(&db)?, limit, json),
     }
 }
 

@@ -67,6 +67,16 @@ fn importing_the_real_feeds_brings_every_fact_together_with_provenance() {
         assert!(a["provenance"]["digest"].as_str().is_some_and(|d| d.len() == 64), "{}", a["provenance"]);
     }
 
+    // Loose CSAF ranges are listed per document, each with what was done about it.
+    let quality: serde_json::Value = serde_json::from_str(&ok(&db, &["intel", "quality", "--json"])).unwrap();
+    let quality = quality.as_array().unwrap();
+    let csaf_flagged = quality.iter().filter(|q| q["source"] == "csaf").count();
+    assert!(csaf_flagged > 100, "only {csaf_flagged} CSAF documents flagged");
+    assert!(quality.iter().all(|q| !q["warnings"].as_array().unwrap().is_empty()));
+    let limited: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["intel", "quality", "--limit", "3", "--json"])).unwrap();
+    assert_eq!(limited.as_array().unwrap().len(), 3);
+
     // The same files again: nothing changes, every file is skipped as unchanged.
     let again: serde_json::Value = serde_json::from_str(&ok(&db, &args)).unwrap();
     assert_eq!(again["records"], 0, "{}", again["changes"]);
