@@ -8,7 +8,13 @@
 //! - [`scaled_plant`]: a synthetic plant of exactly `n` assets with the demo's structure, for
 //!   benchmarks and scale tests. Deterministic, no randomness from outside.
 //!
-//! The crate does no IO: the plant file is compiled in.
+//! - [`DEMO_INTEL`]: the demo intelligence, `data/demo-intel.bundle` — the public records (CISA
+//!   CSAF advisories, NVD entries, CVE 5 records with CISA Vulnrichment SSVC points, CISA KEV
+//!   entries) that cover the demo plant's products, in Patchwise's own bundle format, each record
+//!   keeping its provenance. `data/make-demo-intel.sh` rebuilds it from the public feeds. It lets
+//!   `patchwise demo` work with real intelligence on a machine with no network and no feeds.
+//!
+//! The crate does no IO: the plant file and the bundle are compiled in.
 
 mod scale;
 
@@ -16,6 +22,12 @@ pub use scale::{scaled_from, scaled_plant};
 
 /// The demo plant file, as written in `data/demo-plant.toml`.
 pub const DEMO_PLANT_TOML: &str = include_str!("../data/demo-plant.toml");
+
+/// The demo intelligence bundle (`patchwise-intel-bundle/1`, gzip), as in `data/demo-intel.bundle`.
+pub const DEMO_INTEL: &[u8] = include_bytes!("../data/demo-intel.bundle");
+
+/// The name the demo intelligence bundle goes by in messages and provenance.
+pub const DEMO_INTEL_FILE: &str = "demo-intel.bundle";
 
 /// The name the demo plant file goes by in messages.
 pub const DEMO_PLANT_FILE: &str = "demo-plant.toml";

@@ -475,3 +475,32 @@ pub fn quality(store: &dyn Store, limit: usize, json: bool) -> Result<ExitCode> 
     output::write_stdout(s.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// Loads the demo intelligence bundle compiled into the `demo` crate; returns a one-line summary.
+pub fn import_demo_intel(store: &mut dyn Store, at: &str) -> Result<String> {
+    use sha2::Digest;
+    let digest: String = sha2::Sha256::digest(demo::DEMO_INTEL).iter().map(|b| format!("{b:02x}")).collect();
+    let doc = intel::DocumentInfo {
+        file: demo::DEMO_INTEL_FILE.to_string(),
+        digest: Some(digest.clone()),
+        retrieved_at: Some(at.to_string()),
+    };
+    let mut import = store.begin_intel_import(at)?;
+    let info = intel::bundle::read(demo::DEMO_INTEL, &doc, &intel::bundle::BundleTrust::default(), &mut |r| {
+        import.put(&r).map_err(store_err)
+    })?;
+    let file = IntelFile {
+        file: doc.file.clone(),
+        digest,
+        format: Format::Bundle.as_str().to_string(),
+        records: info.records,
+    };
+    import.file_done(&file)?;
+    let changes = import.commit()?;
+    Ok(format!(
+        "demo intelligence: {} advisories, {} KEV entries, {} SSVC point sets",
+        changes.advisories_new + changes.advisories_updated + changes.advisories_unchanged,
+        changes.kev_new + changes.kev_updated,
+        changes.ssvc_new + changes.ssvc_updated
+    ))
+}

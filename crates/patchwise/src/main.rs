@@ -305,10 +305,10 @@ fn demo(db: &Path, args: cli::DemoArgs) -> Result<ExitCode> {
         None => (demo::demo_plant()?, String::from("demo plant")),
     };
     let mut store = SqliteStore::open(db)?;
-    let diff = store.import_plant(&plant, &source("demo", &label, label.as_bytes()))?;
+    store.import_plant(&plant, &source("demo", &label, label.as_bytes()))?;
+    let intel = intel_cmd::import_demo_intel(&mut store, &now_rfc3339())?;
     pb.finish_and_clear();
-    println!("{}: {label} — {}", db.display(), output::plant_counts(&plant));
-    let _ = diff;
+    println!("{}: {label} — {}; {intel}", db.display(), output::plant_counts(&plant));
     if args.serve {
         return serve(db, args.listen);
     }

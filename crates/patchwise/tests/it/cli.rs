@@ -60,6 +60,16 @@ fn demo_database_lists_shows_and_exports() {
     assert!(!conduits.as_array().unwrap().is_empty());
     assert!(ok(&db, &["zones", "list"]).contains("3.5"));
 
+    // The demo carries its own intelligence: real records for its products, with provenance,
+    // available with no network and no feeds.
+    let status: serde_json::Value = serde_json::from_str(&ok(&db, &["intel", "status", "--json"])).unwrap();
+    let csaf = status.as_array().unwrap().iter().find(|s| s["source"] == "csaf").unwrap();
+    assert!(csaf["records"].as_u64().unwrap() >= 50, "{status}");
+    let fortios: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["intel", "show", "CVE-2024-21762", "--json"])).unwrap();
+    assert!(fortios["kev"].as_array().unwrap().iter().any(|k| k["date_added"] == "2024-02-09"), "{fortios}");
+    assert!(!fortios["ssvc"].as_array().unwrap().is_empty());
+
     // Export, then import the export: nothing changes.
     let exported = dir.path().join("export.toml");
     ok(&db, &["plant", "export", "-o", exported.to_str().unwrap()]);
