@@ -124,21 +124,7 @@ fn invalid(file: &str, place: &str, message: &str) -> IntelError {
     IntelError::Invalid { file: file.to_string(), place: place.to_string(), message: message.to_string() }
 }
 
+/// The csv reader counts from the line after the metadata line, hence the offset of one.
 fn csv_error(file: &str, e: csv::Error) -> IntelError {
-    // Positions count from the line after the metadata line.
-    let line = e.position().map(|p| p.line() + 1);
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => IntelError::Read { file: file.to_string(), source },
-        kind => {
-            let place = line.map_or_else(|| "line 2".to_string(), |l| format!("line {l}"));
-            let message = match kind {
-                csv::ErrorKind::Utf8 { .. } => "not UTF-8".to_string(),
-                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                    format!("{len} fields, the header has {expected_len}")
-                }
-                other => format!("{other:?}"),
-            };
-            IntelError::Invalid { file: file.to_string(), place, message }
-        }
-    }
+    crate::csv_error(file, e, 1, "line 2")
 }

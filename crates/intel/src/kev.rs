@@ -245,21 +245,7 @@ fn json_error(file: &str, e: serde_json::Error, index: Option<usize>) -> IntelEr
 }
 
 fn csv_error(file: &str, e: csv::Error) -> IntelError {
-    let line = e.position().map(|p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => IntelError::Read { file: file.to_string(), source },
-        kind => {
-            let place = line.map_or_else(|| "header".to_string(), |l| format!("line {l}"));
-            let message = match kind {
-                csv::ErrorKind::Utf8 { .. } => "not UTF-8".to_string(),
-                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                    format!("{len} fields, the header has {expected_len}")
-                }
-                other => format!("{other:?}"),
-            };
-            IntelError::Invalid { file: file.to_string(), place, message }
-        }
-    }
+    crate::csv_error(file, e, 0, "header")
 }
 
 /// What the JSON visitor carries while walking the catalog object.

@@ -81,6 +81,27 @@ pub struct ReadOptions {
     pub bundle_trust: bundle::BundleTrust,
 }
 
+/// A `csv` crate error as an [`IntelError`] naming the file and line. `line_offset` is added to
+/// the reader's line count (files with a metadata line before the header); an error with no
+/// position is placed at `no_position`.
+pub(crate) fn csv_error(file: &str, e: csv::Error, line_offset: u64, no_position: &str) -> IntelError {
+    let line = e.position().map(|p| p.line() + line_offset);
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => IntelError::Read { file: file.to_string(), source },
+        kind => {
+            let place = line.map_or_else(|| no_position.to_string(), |l| format!("line {l}"));
+            let message = match kind {
+                csv::ErrorKind::Utf8 { .. } => "not UTF-8".to_string(),
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    format!("{len} fields, the header has {expected_len}")
+                }
+                other => format!("{other:?}"),
+            };
+            IntelError::Invalid { file: file.to_string(), place, message }
+        }
+    }
+}
+
 /// Reads one document of a known format (see [`detect::detect`]) into `sink`, with the default
 /// [`ReadOptions`] (a bundle's signature is reported, not verified).
 pub fn read_format<R: std::io::Read>(

@@ -40,6 +40,20 @@ pub enum Source {
 }
 
 impl Source {
+    /// Every source, in declaration (and `Ord`) order.
+    pub const ALL: [Source; 10] = [
+        Source::Nvd2,
+        Source::Nvd11,
+        Source::Cve5,
+        Source::Cve5Adp,
+        Source::Kev,
+        Source::Epss,
+        Source::Csaf,
+        Source::CycloneDxVex,
+        Source::OpenVex,
+        Source::Demo,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Nvd2 => "nvd-2.0",
@@ -369,18 +383,7 @@ mod tests {
 
     #[test]
     fn sources_serialise_as_their_names() {
-        for s in [
-            Source::Nvd2,
-            Source::Nvd11,
-            Source::Cve5,
-            Source::Cve5Adp,
-            Source::Kev,
-            Source::Epss,
-            Source::Csaf,
-            Source::CycloneDxVex,
-            Source::OpenVex,
-            Source::Demo,
-        ] {
+        for s in Source::ALL {
             assert_eq!(serde_json::to_value(s).unwrap(), serde_json::Value::String(s.as_str().into()));
         }
     }

@@ -23,18 +23,7 @@ use crate::revision::{Verdict, Version, decide, sortable};
 use crate::{IntelFile, IntelImport, IntelImportSummary, IntelKind, StoreError};
 
 /// Every source, in [`Source`] order: the spellings the `source` columns hold.
-pub(crate) const SOURCES: [Source; 10] = [
-    Source::Nvd2,
-    Source::Nvd11,
-    Source::Cve5,
-    Source::Cve5Adp,
-    Source::Kev,
-    Source::Epss,
-    Source::Csaf,
-    Source::CycloneDxVex,
-    Source::OpenVex,
-    Source::Demo,
-];
+pub(crate) const SOURCES: [Source; 10] = Source::ALL;
 
 /// Does not compile once the model gains a source: the reminder to add it to [`SOURCES`].
 const fn listed(s: Source) -> bool {
