@@ -5,5 +5,6 @@
 mod bundle;
 mod csaf_vex;
 mod feeds;
+mod files;
 mod nvd;
 mod support;
