@@ -178,6 +178,27 @@ pub enum IntelCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch feeds (CISA KEV, EPSS, NVD CVE API 2.0, CISA CSAF) over HTTP(S) into a cache
+    /// folder, then import the cache as `intel import` does. The only command that uses the network.
+    Sync {
+        /// Which feeds, comma-separated or repeated.
+        #[arg(long, value_name = "SOURCE,...", value_delimiter = ',', default_value = "kev,epss,nvd,csaf")]
+        source: Vec<sync::SourceKind>,
+        /// The cache folder: downloads, listings and `sync-state.json` (ETags, NVD/CSAF progress).
+        #[arg(long, value_name = "DIR", default_value = "patchwise-feeds")]
+        cache: PathBuf,
+        /// NVD API key, sent as the `apiKey` header (allows a shorter pause between requests).
+        #[arg(long, value_name = "KEY", env = "PATCHWISE_NVD_API_KEY", hide_env_values = true)]
+        nvd_api_key: Option<String>,
+        /// Fetch SOURCE from URL instead of its public location (a mirror); repeatable.
+        #[arg(long = "base-url", value_name = "SOURCE=URL")]
+        base_url: Vec<String>,
+        /// Seconds between NVD requests (default: 6, or 0.6 with an API key).
+        #[arg(long, value_name = "SECONDS")]
+        nvd_delay: Option<f64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Intelligence bundles: one dated, digest-checked (optionally signed) file that carries
     /// intelligence across an air gap; `intel import` reads them.
     #[command(subcommand)]

@@ -132,6 +132,23 @@ pub fn import(
             bail!("{} does not exist; nothing was imported", p.display());
         }
     }
+    let report = import_report(store, paths, at, trust, progress)?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        output::write_stdout(report_text(&report).as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads `paths` into one store transaction, committed only when every file was read.
+fn import_report(
+    store: &mut dyn Store,
+    paths: &[PathBuf],
+    at: &str,
+    trust: &BundleTrust,
+    progress: ProgressBar,
+) -> Result<Report> {
     let import = store.begin_intel_import(at)?;
     let mut sink = Sink {
         import,
@@ -151,7 +168,7 @@ pub fn import(
     let Sink { import, progress, read, records, unchanged, not_intel, warnings, bundles } = sink;
     let changes = import.commit()?;
     progress.finish_and_clear();
-    let report = Report {
+    Ok(Report {
         documents: read,
         records,
         warnings,
@@ -159,11 +176,95 @@ pub fn import(
         skipped: not_intel.into_iter().map(|(file, reason)| SkippedFile { file, reason }).collect(),
         bundles,
         changes,
+    })
+}
+
+/// The `intel sync` configuration from its arguments: sources in the order given (duplicates
+/// dropped), `--base-url SOURCE=URL` overrides, the NVD key and pause.
+pub fn sync_config(
+    sources: &[sync::SourceKind],
+    cache: PathBuf,
+    nvd_api_key: Option<String>,
+    base_urls: &[String],
+    nvd_delay: Option<f64>,
+) -> Result<sync::SyncConfig> {
+    let mut feeds: Vec<sync::FeedSource> = Vec::new();
+    for kind in sources {
+        if !feeds.iter().any(|f| f.kind == *kind) {
+            feeds.push(sync::FeedSource::new(*kind));
+        }
+    }
+    for b in base_urls {
+        let Some((name, url)) = b.split_once('=') else {
+            bail!("--base-url `{b}`: expected SOURCE=URL, e.g. kev=https://mirror.example/kev.json");
+        };
+        let kind: sync::SourceKind = name.parse().map_err(|e: String| anyhow::anyhow!("--base-url: {e}"))?;
+        let url = url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("--base-url {name}: `{url}` is not an http:// or https:// URL");
+        }
+        match feeds.iter_mut().find(|f| f.kind == kind) {
+            Some(f) => f.url = url.to_string(),
+            None => bail!("--base-url names {kind}, which --source does not include"),
+        }
+    }
+    let mut config = sync::SyncConfig::new(cache, feeds);
+    config.nvd_api_key = nvd_api_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    if let Some(secs) = nvd_delay {
+        if !(secs.is_finite() && (0.0..=3600.0).contains(&secs)) {
+            bail!("--nvd-delay {secs}: expected seconds between 0 and 3600");
+        }
+        config.nvd_delay = Some(std::time::Duration::from_secs_f64(secs));
+    }
+    Ok(config)
+}
+
+#[derive(Serialize)]
+struct SyncOutput {
+    sources: Vec<sync::SourceReport>,
+    import: Report,
+}
+
+/// `intel sync`: fetches into the cache, then imports the folders of the sources fetched (files
+/// imported before are skipped by digest) in one transaction.
+pub fn sync(store: &mut dyn Store, config: &sync::SyncConfig, json: bool, progress: ProgressBar) -> Result<ExitCode> {
+    let now = time::OffsetDateTime::now_utc();
+    let at = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| "unknown".into());
+    let fetched = sync::sync(config, now, &mut |msg| progress.set_message(msg.to_string()));
+    let report = match fetched {
+        Ok(r) => r,
+        Err(e) => {
+            progress.finish_and_clear();
+            bail!(
+                "{e}; nothing was imported (files completed before the failure stay in {} and are not fetched again)",
+                config.cache.display()
+            );
+        }
     };
+    let folders: Vec<PathBuf> = report.sources.iter().map(|s| s.folder.clone()).filter(|f| f.is_dir()).collect();
+    progress.set_message("importing intelligence");
+    let import = import_report(store, &folders, &at, &BundleTrust::default(), progress)?;
+    let out = SyncOutput { sources: report.sources, import };
     if json {
-        output::print_json(&report)?;
+        output::print_json(&out)?;
     } else {
-        output::write_stdout(report_text(&report).as_bytes())?;
+        let mut s = String::new();
+        for r in &out.sources {
+            let _ = writeln!(
+                s,
+                "{}: {} request(s), {} not modified, {} byte(s) downloaded, {} file(s) new or changed",
+                r.source,
+                r.requests,
+                r.not_modified,
+                r.downloaded_bytes,
+                r.files.len()
+            );
+            for w in &r.warnings {
+                let _ = writeln!(s, "  warning: {w}");
+            }
+        }
+        s.push_str(&report_text(&out.import));
+        output::write_stdout(s.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

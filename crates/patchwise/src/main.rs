@@ -67,6 +67,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut store = SqliteStore::open(&db)?;
             intel_cmd::import(&mut store, &paths, &now_rfc3339(), &trust, json, spinner("importing intelligence"))
         }
+        Command::Intel(IntelCmd::Sync { source, cache, nvd_api_key, base_url, nvd_delay, json }) => {
+            let config = intel_cmd::sync_config(&source, cache, nvd_api_key, &base_url, nvd_delay)?;
+            let mut store = SqliteStore::open(&db)?;
+            intel_cmd::sync(&mut store, &config, json, spinner("syncing intelligence feeds"))
+        }
         Command::Intel(IntelCmd::Bundle(BundleCmd::Export { file, sign, only })) => intel_cmd::bundle_export(
             &open_existing(&db)?,
             &file,

@@ -418,3 +418,119 @@ fn exporting_an_empty_database_writes_nothing() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().starts_with(".patchwise-bundle-")), "{leftovers:?}");
 }
+
+/// A one-response-per-connection HTTP/1.1 server on 127.0.0.1 serving `files` by path with
+/// ETags (answering If-None-Match with 304); the first GET of a path containing `cut_once` is cut
+/// off mid-body. Returns its base URL.
+fn feed_server(files: std::collections::BTreeMap<String, Vec<u8>>, cut_once: &'static str) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let cut = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let mut if_none_match = None;
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':')
+                    && k.eq_ignore_ascii_case("if-none-match")
+                {
+                    if_none_match = Some(v.trim().to_string());
+                }
+            }
+            let Some(body) = files.get(&path) else {
+                let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                continue;
+            };
+            let etag = format!("\"{}-{}\"", body.len(), body.iter().map(|b| u64::from(*b)).sum::<u64>());
+            if if_none_match.as_deref() == Some(etag.as_str()) {
+                let _ = write!(stream, "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n");
+                continue;
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let cut_now = path.contains(cut_once) && cut.swap(false, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.write_all(if cut_now { &body[..body.len() / 2] } else { body });
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn sync_fetches_over_http_imports_once_and_an_interrupted_run_imports_nothing() {
+    let (Some(kev), Some(csaf)) = (
+        fixture("kev/known_exploited_vulnerabilities.json"),
+        fixture("csaf-cisa/csaf_files/OT/white/2024/icsa-24-102-03.json"),
+    ) else {
+        return;
+    };
+    let rel = "csaf_files/OT/white/2024/icsa-24-102-03.json";
+    let mut files = std::collections::BTreeMap::new();
+    files.insert("/feeds/kev.json".to_string(), std::fs::read(kev).unwrap());
+    files.insert(format!("/csaf/{rel}"), std::fs::read(csaf).unwrap());
+    files.insert("/csaf/csaf_files/OT/white/index.txt".to_string(), format!("{rel}\n").into_bytes());
+    let base = feed_server(files, "icsa-24-102-03");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sync.db");
+    let cache = dir.path().join("feeds");
+    let kev_url = format!("kev={base}/feeds/kev.json");
+    let csaf_url = format!("csaf={base}/csaf/");
+    let args = [
+        "intel",
+        "sync",
+        "--source",
+        "kev,csaf",
+        "--cache",
+        cache.to_str().unwrap(),
+        "--base-url",
+        &kev_url,
+        "--base-url",
+        &csaf_url,
+        "--json",
+    ];
+
+    // The CSAF document is cut off mid-body: the sync fails and the store holds nothing.
+    let o = run(&db, &args);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("icsa-24-102-03.json") && err.contains("nothing was imported"), "{err}");
+    assert_eq!(ok(&db, &["intel", "status", "--json"]).trim(), "[]");
+    assert!(cache.join("kev/kev.json").is_file(), "the completed download stays in the cache");
+
+    // The next run continues: KEV unchanged (304), the document fetched, both imported.
+    let out: serde_json::Value = serde_json::from_str(&ok(&db, &args)).unwrap();
+    assert_eq!(out["sources"][0]["source"], "kev");
+    assert_eq!(out["sources"][0]["not_modified"], 1);
+    assert_eq!(out["sources"][1]["source"], "csaf");
+    assert_eq!(out["sources"][1]["files"].as_array().unwrap().len(), 1);
+    let docs = out["import"]["documents"].as_object().unwrap();
+    assert_eq!(docs.values().map(|v| v.as_u64().unwrap()).sum::<u64>(), 2, "{docs:?}");
+    assert!(out["import"]["changes"]["kev_new"].as_u64().unwrap() > 1000);
+    assert!(ok(&db, &["intel", "show", "CVE-2025-48384"]).contains("KEV"));
+
+    // Nothing changed upstream: every request is answered 304 and nothing is re-imported.
+    let before = dump(&db).into_iter().filter(|r| !r.contains("intel_import")).count();
+    let out: serde_json::Value = serde_json::from_str(&ok(&db, &args)).unwrap();
+    assert_eq!(out["sources"][0]["not_modified"], 1);
+    assert_eq!(out["sources"][1]["not_modified"], 2);
+    assert_eq!(out["import"]["records"], 0);
+    assert_eq!(out["import"]["unchanged_files"], 2);
+    assert_eq!(dump(&db).into_iter().filter(|r| !r.contains("intel_import")).count(), before);
+
+    // Text output: one line per source, then the import summary.
+    let text = ok(&db, &args[..args.len() - 1]);
+    assert!(text.contains("kev: 1 request(s), 1 not modified, 0 byte(s) downloaded, 0 file(s)"), "{text}");
+    assert!(text.contains("advisories:"), "{text}");
+}
