@@ -163,27 +163,8 @@ fn a_file_that_is_not_a_database_is_named() {
 /// Counts every row written, per table and operation, with triggers added behind the store's back.
 fn install_write_log(conn: &Connection) {
     conn.execute_batch("CREATE TABLE write_log (tbl TEXT, op TEXT)").unwrap();
-    let tables = [
-        "sites",
-        "zones",
-        "zone_subnets",
-        "conduits",
-        "entry_points",
-        "assets",
-        "asset_addresses",
-        "asset_components",
-        "asset_services",
-        "asset_dependencies",
-        "imports",
-        "intel_files",
-        "intel_source_imports",
-        "advisories",
-        "advisory_aliases",
-        "kev",
-        "epss",
-        "ssvc",
-    ];
-    for t in tables {
+    let intel_tables = ["intel_files", "intel_source_imports", "advisories", "advisory_aliases", "kev", "epss", "ssvc"];
+    for t in PLANT_TABLES.iter().chain(&intel_tables) {
         for op in ["INSERT", "UPDATE", "DELETE"] {
             conn.execute_batch(&format!(
                 "CREATE TRIGGER log_{t}_{op} AFTER {op} ON {t} BEGIN \
