@@ -6,6 +6,7 @@
 
 pub mod advisory;
 pub mod diff;
+pub mod finding;
 pub mod net;
 pub mod plant;
 pub mod summary;

@@ -345,3 +345,36 @@ mod tests {
         assert_eq!(sl.max(), 3);
     }
 }
+
+value_set! {
+    /// How sure matching is that a finding is about this asset (ascending).
+    Confidence, "confidence" {
+        /// Vendor and product only, or a version nobody could compare.
+        Low = "low",
+        /// The product family and the version, or a CPE derived from the asset's names.
+        Medium = "medium",
+        /// The model number or the exact product, and a version inside the range.
+        High = "high",
+    }
+}
+
+value_set! {
+    /// Where a finding stands after every statement about it is weighed.
+    FindingStatus, "finding status" {
+        /// A statement says the asset's version is affected.
+        Affected = "affected",
+        /// The vendor is investigating; stays open and is labelled.
+        UnderInvestigation = "under-investigation" | "investigating",
+        /// A VEX or vendor statement says not affected: suppressed, shown with its justification.
+        NotAffected = "not-affected",
+        /// The asset runs a version a statement names as fixed: closed.
+        Fixed = "fixed",
+    }
+}
+
+impl FindingStatus {
+    /// Open findings need a decision; suppressed and fixed ones do not.
+    pub fn is_open(self) -> bool {
+        matches!(self, FindingStatus::Affected | FindingStatus::UnderInvestigation)
+    }
+}

@@ -46,6 +46,23 @@ pub enum Command {
     /// Vulnerability intelligence: import feeds from files, show what is known.
     #[command(subcommand)]
     Intel(IntelCmd),
+    /// Match the intelligence against the plant: recompute findings (incremental unless the plant changed).
+    Match {
+        /// Recompute everything from scratch.
+        #[arg(long)]
+        full: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List findings (advisories matched to assets), with filters.
+    Findings(FindingsArgs),
+    /// Explain one finding: every statement that matched, how, and what to do.
+    Explain {
+        /// Finding id: ASSET:VULNERABILITY, as `findings` prints it.
+        finding: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a CVSS v2.0, v3.0, v3.1 or v4.0 vector.
     Cvss {
         /// The vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H or a bare v2 vector.
@@ -243,4 +260,53 @@ pub enum BundleCmd {
         #[arg(long, value_name = "KEYFILE")]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct FindingsArgs {
+    /// Only findings on this asset.
+    #[arg(long)]
+    pub asset: Option<String>,
+    /// Only findings about this CVE (or with evidence from this advisory id).
+    #[arg(long)]
+    pub cve: Option<String>,
+    /// Only findings at least this confident: high, medium or low.
+    #[arg(long, value_name = "LEVEL")]
+    pub min_confidence: Option<model::Confidence>,
+    /// Only these statuses (repeatable): affected, under-investigation, not-affected, fixed.
+    /// Default: the open ones (affected, under-investigation).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Vec<model::FindingStatus>,
+    /// Every status, including suppressed (not-affected) and closed (fixed) findings.
+    #[arg(long, conflicts_with = "status")]
+    pub all: bool,
+    /// Only vulnerabilities in CISA KEV.
+    #[arg(long)]
+    pub kev: bool,
+    /// At most this many (0: no limit).
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl FindingsArgs {
+    pub fn into_filter(self) -> store::FindingFilter {
+        let statuses = if self.all {
+            Vec::new()
+        } else if self.status.is_empty() {
+            vec![model::FindingStatus::Affected, model::FindingStatus::UnderInvestigation]
+        } else {
+            self.status
+        };
+        store::FindingFilter {
+            asset: self.asset,
+            vulnerability: self.cve,
+            min_confidence: self.min_confidence,
+            statuses,
+            kev_only: self.kev,
+            limit: self.limit,
+            offset: 0,
+        }
+    }
 }

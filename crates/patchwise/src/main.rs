@@ -2,6 +2,7 @@
 //! and prints their results. No domain logic lives here.
 
 mod cli;
+mod findings_cmd;
 mod intel_cmd;
 mod output;
 
@@ -62,15 +63,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Zones(ZonesCmd::List { json }) => zones_list(&db, json),
         Command::Conduits(ConduitsCmd::List { json }) => conduits_list(&db, json),
         Command::Cvss { vector, json } => cvss_score(&vector, json),
+        Command::Match { full, json } => {
+            let mut store = open_existing(&db)?;
+            findings_cmd::match_cmd(&mut store, full, json, spinner("matching"))
+        }
+        Command::Findings(args) => {
+            let json = args.json;
+            findings_cmd::findings(&open_existing(&db)?, &args.into_filter(), json)
+        }
+        Command::Explain { finding, json } => findings_cmd::explain(&open_existing(&db)?, &finding, json),
         Command::Intel(IntelCmd::Import { paths, trust, require_signature, json }) => {
             let trust = intel_cmd::trust(&trust, require_signature)?;
             let mut store = SqliteStore::open(&db)?;
-            intel_cmd::import(&mut store, &paths, &now_rfc3339(), &trust, json, spinner("importing intelligence"))
+            let code =
+                intel_cmd::import(&mut store, &paths, &now_rfc3339(), &trust, json, spinner("importing intelligence"))?;
+            findings_cmd::after_intel(&mut store, json)?;
+            Ok(code)
         }
         Command::Intel(IntelCmd::Sync { source, cache, nvd_api_key, base_url, nvd_delay, json }) => {
             let config = intel_cmd::sync_config(&source, cache, nvd_api_key, &base_url, nvd_delay)?;
             let mut store = SqliteStore::open(&db)?;
-            intel_cmd::sync(&mut store, &config, json, spinner("syncing intelligence feeds"))
+            let code = intel_cmd::sync(&mut store, &config, json, spinner("syncing intelligence feeds"))?;
+            findings_cmd::after_intel(&mut store, json)?;
+            Ok(code)
         }
         Command::Intel(IntelCmd::Bundle(BundleCmd::Export { file, sign, only })) => intel_cmd::bundle_export(
             &open_existing(&db)?,
@@ -312,8 +327,11 @@ fn demo(db: &Path, args: cli::DemoArgs) -> Result<ExitCode> {
     let mut store = SqliteStore::open(db)?;
     store.import_plant(&plant, &source("demo", &label, label.as_bytes()))?;
     let intel = intel_cmd::import_demo_intel(&mut store, &now_rfc3339())?;
+    let matched = matching::run::run(&mut store, matching::run::Mode::Full, &now_rfc3339())?;
+    let findings = store.finding_summary()?;
     pb.finish_and_clear();
     println!("{}: {label} — {}; {intel}", db.display(), output::plant_counts(&plant));
+    println!("{}", findings_cmd::summary_line(&matched, &findings));
     if args.serve {
         return serve(db, args.listen);
     }

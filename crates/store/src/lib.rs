@@ -9,13 +9,18 @@
 //! [`revision`], the same for every backend.
 
 use model::advisory::{Advisory, EpssScore, IntelRecord, KevEntry, Source, SsvcPoints};
-use model::{Asset, AssetKind, AssetSummary, Conduit, EntryPoint, Plant, PlantDiff, Site, Zone};
+use model::finding::{Finding, Verdict};
+use model::{
+    Asset, AssetKind, AssetSummary, Component, Conduit, Confidence, EntryPoint, FindingStatus, Identity, Plant, PlantDiff,
+    Site, Zone,
+};
 use serde::Serialize;
 
 pub mod revision;
 mod sqlite;
 
 pub use sqlite::SqliteStore;
+
 
 /// Errors of the store. Messages name the database file.
 #[derive(Debug, thiserror::Error)]
@@ -296,4 +301,135 @@ pub trait Store: Send {
     /// (in [`Source`] order), then id (ASCII case-insensitive), then provenance document; at most
     /// `limit` of them, every one when `limit` is 0. Reads only the advisories with warnings.
     fn intel_quality(&self, limit: usize) -> Result<Vec<QualityReport>, StoreError>;
+
+    /// Findings (verdicts on assets), sorted by asset id, then vulnerability, then slot; at most
+    /// `filter.limit` of them (all when 0) after skipping `filter.offset`.
+    fn findings(&self, filter: &FindingFilter) -> Result<Vec<Finding>, StoreError>;
+
+    /// One finding by its id (`<asset>:<vulnerability>[:<slot>]`).
+    fn finding(&self, id: &str) -> Result<Option<Finding>, StoreError>;
+
+    /// Counts of findings and when matching last ran.
+    fn finding_summary(&self) -> Result<FindingSummary, StoreError>;
+}
+
+/// Narrows a findings listing. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindingFilter {
+    pub asset: Option<String>,
+    /// A vulnerability id (CVE) or an advisory id with evidence in the finding (case-insensitive).
+    pub vulnerability: Option<String>,
+    pub min_confidence: Option<Confidence>,
+    /// Only these statuses (all when empty).
+    pub statuses: Vec<FindingStatus>,
+    /// Only findings whose vulnerability is in the KEV catalog.
+    pub kev_only: bool,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// Findings counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FindingSummary {
+    /// Findings per status and confidence: (status, confidence, count), in value-set order.
+    pub by_status: Vec<(FindingStatus, Confidence, usize)>,
+    /// Open findings (affected, under investigation) whose vulnerability is in KEV.
+    pub open_kev: usize,
+    /// Assets with at least one open finding.
+    pub assets_with_open: usize,
+    /// When matching last ran (RFC 3339) and how (`full`, `incremental`).
+    pub last_run: Option<String>,
+    pub last_kind: Option<String>,
+    /// The plant changed since the last full match: findings are stale until `patchwise match`.
+    pub stale: bool,
+    /// Advisories imported since the last match.
+    pub unmatched_advisories: usize,
+}
+
+impl FindingSummary {
+    pub fn total(&self) -> usize {
+        self.by_status.iter().map(|(_, _, n)| n).sum()
+    }
+    pub fn count(&self, status: FindingStatus) -> usize {
+        self.by_status.iter().filter(|(s, _, _)| *s == status).map(|(_, _, n)| n).sum()
+    }
+}
+
+/// An asset as matching sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchAsset {
+    pub id: String,
+    pub identity: Identity,
+    pub components: Vec<Component>,
+}
+
+/// A stored advisory with its row key (stable across updates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAdvisory {
+    pub key: i64,
+    pub advisory: Advisory,
+}
+
+/// Where matching stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchState {
+    /// Counts plant writes.
+    pub plant_version: i64,
+    /// The plant version the last full match saw; `None` before the first.
+    pub matched_plant_version: Option<i64>,
+    pub unmatched_advisories: usize,
+}
+
+/// The persistence matching needs, beside [`Store`]: the advisories and platforms indexed by key,
+/// and the verdicts. Implemented by backends that run matching (not by read-only test doubles).
+pub trait MatchStore {
+    fn match_state(&self) -> Result<MatchState, StoreError>;
+    /// Every asset's identity and components, sorted by id.
+    fn match_assets(&self) -> Result<Vec<MatchAsset>, StoreError>;
+    /// Starts a match: one write transaction (IMMEDIATE), committed by [`MatchTx::commit`].
+    fn begin_match(&mut self) -> Result<Box<dyn MatchTx + '_>, StoreError>;
+}
+
+/// A match in progress. Dropping it without `commit` changes nothing.
+pub trait MatchTx {
+    /// Advisories imported or changed since they were last matched, with a row key above
+    /// `after`, in key order, at most `limit` of them (page through them; keying one marks it
+    /// matched).
+    fn unmatched_advisories(&self, after: i64, limit: usize) -> Result<Vec<StoredAdvisory>, StoreError>;
+    /// The stored keys of these advisories: (key, vulnerability) per advisory key.
+    fn advisory_keys(&self, advisories: &[i64]) -> Result<Vec<(i64, String, String)>, StoreError>;
+    /// Replaces an advisory's keys and marks it matched.
+    fn set_advisory_keys(&mut self, advisory: i64, keys: &[(String, String)]) -> Result<(), StoreError>;
+    /// The advisories with a statement under one of `keys` (and, with `vulnerabilities`, about
+    /// one of those), sorted by key.
+    fn advisories_by_keys(
+        &self,
+        keys: &[String],
+        vulnerabilities: Option<&[String]>,
+    ) -> Result<Vec<StoredAdvisory>, StoreError>;
+    /// Platforms with one of `keys`: (platform id, fingerprint), sorted by id.
+    fn platforms_by_keys(&self, keys: &[String]) -> Result<Vec<(i64, String)>, StoreError>;
+    /// Forgets every platform, assignment and verdict (a full match starts here).
+    fn reset_platforms(&mut self) -> Result<(), StoreError>;
+    /// Adds a platform with its keys; returns its id.
+    fn add_platform(&mut self, fingerprint: &str, keys: &[String]) -> Result<i64, StoreError>;
+    /// Says which platform an asset is.
+    fn assign(&mut self, asset: &str, platform: i64) -> Result<(), StoreError>;
+    /// Replaces a platform's verdicts: all of them, or with `vulnerabilities` only those about
+    /// one of them.
+    fn replace_verdicts(
+        &mut self,
+        platform: i64,
+        vulnerabilities: Option<&[String]>,
+        verdicts: &[Verdict],
+    ) -> Result<(), StoreError>;
+    /// Commits. A full match records the plant version it saw (`plant_version`); `summary` is
+    /// kept as the last run's summary (JSON).
+    fn commit(
+        self: Box<Self>,
+        at: &str,
+        kind: &str,
+        plant_version: Option<i64>,
+        summary: &str,
+    ) -> Result<(), StoreError>;
 }

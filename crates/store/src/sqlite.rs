@@ -18,15 +18,18 @@ use std::time::Duration;
 use model::{Asset, AssetSummary, Conduit, EntryPoint, Plant, PlantDiff, Site, Zone};
 use rusqlite::{Connection, OpenFlags, Transaction};
 
+use model::finding::Finding;
+
 use crate::{
-    AssetFilter, ImportRecord, ImportSource, IntelImport, IntelSourceStatus, IntelView, QualityReport, Store,
-    StoreError,
+    AssetFilter, FindingFilter, FindingSummary, ImportRecord, ImportSource, IntelImport, IntelSourceStatus, IntelView,
+    MatchAsset, MatchState, MatchStore, MatchTx, QualityReport, Store, StoreError,
 };
 
 mod dump;
 mod intel;
 mod intel_export;
 mod intel_read;
+mod matching;
 mod migrate;
 mod read;
 mod write;
@@ -230,5 +233,37 @@ impl Store for SqliteStore {
     fn intel_quality(&self, limit: usize) -> Result<Vec<QualityReport>, StoreError> {
         let _snapshot = self.snapshot()?;
         intel_read::quality(&self.conn, &self.path, limit)
+    }
+
+    fn findings(&self, filter: &FindingFilter) -> Result<Vec<Finding>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        matching::findings(&self.conn, &self.path, filter)
+    }
+
+    fn finding(&self, id: &str) -> Result<Option<Finding>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        matching::finding_by_id(&self.conn, &self.path, id)
+    }
+
+    fn finding_summary(&self) -> Result<FindingSummary, StoreError> {
+        let _snapshot = self.snapshot()?;
+        matching::summary(&self.conn, &self.path)
+    }
+}
+
+impl MatchStore for SqliteStore {
+    fn match_state(&self) -> Result<MatchState, StoreError> {
+        let _snapshot = self.snapshot()?;
+        matching::state(&self.conn, &self.path)
+    }
+
+    fn match_assets(&self) -> Result<Vec<MatchAsset>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        matching::assets(&self.conn, &self.path)
+    }
+
+    fn begin_match(&mut self) -> Result<Box<dyn MatchTx + '_>, StoreError> {
+        self.writable()?;
+        Ok(Box::new(matching::begin(&mut self.conn, &self.path)?))
     }
 }

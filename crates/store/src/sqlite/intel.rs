@@ -218,7 +218,7 @@ impl SqliteIntelImport<'_> {
                  ON CONFLICT (id, family, variant) DO UPDATE SET source = excluded.source, kind = excluded.kind, \
                      modified = excluded.modified, modified_key = excluded.modified_key, \
                      revision = excluded.revision, rejected = excluded.rejected, doc = excluded.doc, \
-                     imported_at = excluded.imported_at, warnings = excluded.warnings",
+                     imported_at = excluded.imported_at, warnings = excluded.warnings, matched = 0",
             )
             .at(self.path)?
             .execute(params![

@@ -19,6 +19,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "0001_plant", sql: include_str!("../../migrations/0001_plant.sql") },
     Migration { version: 2, name: "0002_intel", sql: include_str!("../../migrations/0002_intel.sql") },
     Migration { version: 3, name: "0003_quality", sql: include_str!("../../migrations/0003_quality.sql") },
+    Migration { version: 4, name: "0004_matching", sql: include_str!("../../migrations/0004_matching.sql") },
 ];
 
 /// The version the last migration leaves a database at.

@@ -111,6 +111,7 @@ pub(crate) fn import_plant(
     let diff = plan_plant(path, &old, plant)?;
     apply_plant(&tx, path, &old, plant, &diff)?;
     log_import(&tx, path, source, &diff)?;
+    bump_plant_version(&tx, path, &diff)?;
     tx.commit().at(path)?;
     Ok(diff)
 }
@@ -146,8 +147,18 @@ pub(crate) fn upsert_assets(
         }
     }
     log_import(&tx, path, source, &diff)?;
+    bump_plant_version(&tx, path, &diff)?;
     tx.commit().at(path)?;
     Ok(diff)
+}
+
+/// Counts a plant write, so matching knows its platforms are stale (see migration 0004).
+fn bump_plant_version(conn: &Connection, path: &str, diff: &PlantDiff) -> Result<(), StoreError> {
+    if diff.is_empty() {
+        return Ok(());
+    }
+    conn.execute("UPDATE match_state SET plant_version = plant_version + 1 WHERE id = 1", []).at(path)?;
+    Ok(())
 }
 
 fn zone_ids(conn: &Connection, path: &str) -> Result<HashSet<String>, StoreError> {
