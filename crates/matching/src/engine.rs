@@ -144,6 +144,8 @@ pub struct PlatformCpe {
 pub struct Platform {
     pub parts: Vec<Part>,
     pub cpes: Vec<PlatformCpe>,
+    /// The CPEs alone, in the order of `cpes`, as configuration evaluation takes them.
+    cpe_list: Vec<Cpe>,
 }
 
 /// Slug of a product name as NVD writes CPE products: lower case, spaces to `_`.
@@ -259,7 +261,8 @@ impl Platform {
                 cpe_vp: c.cpe.as_deref().and_then(|t| Cpe::parse(t).ok()).as_ref().and_then(cpe_vp),
             });
         }
-        Platform { parts, cpes }
+        let cpe_list = cpes.iter().map(|c| c.cpe.clone()).collect();
+        Platform { parts, cpes, cpe_list }
     }
 
     /// The index keys of this platform.
@@ -553,7 +556,7 @@ struct Stmt {
 #[derive(Debug)]
 enum Body {
     Product { name: NameKey, display: String, versions: VersionSpec },
-    Config { configuration: Configuration },
+    Config { configuration: Box<cpe::CompiledConfiguration> },
 }
 
 #[derive(Debug)]
@@ -638,9 +641,10 @@ impl Index {
                         versions: versions.clone(),
                     },
                 ),
-                Target::Configuration { configuration } => {
-                    (configuration_keys(configuration), Body::Config { configuration: configuration.clone() })
-                }
+                Target::Configuration { configuration } => (
+                    configuration_keys(configuration),
+                    Body::Config { configuration: Box::new(cpe::CompiledConfiguration::compile(configuration)) },
+                ),
             };
             if keys.is_empty() {
                 continue;
@@ -729,8 +733,11 @@ impl Index {
                 }
             }
             Body::Config { configuration } => {
-                let cpes: Vec<Cpe> = platform.cpes.iter().map(|c| c.cpe.clone()).collect();
-                let mut decisions: HashMap<(String, String), Decision> = HashMap::new();
+                if platform.cpe_list.is_empty() {
+                    return out;
+                }
+                // Decisions by (criterion, asset CPE) identity: both live through the evaluation.
+                let mut decisions: HashMap<(usize, usize), Decision> = HashMap::new();
                 let mut check = |m: &model::advisory::CpeMatch, crit: &Cpe, asset: &Cpe| -> Truth {
                     let d = cpe_version_decision(m, crit, asset, self_profile(crit));
                     let t = match d.containment {
@@ -738,17 +745,27 @@ impl Index {
                         Containment::Outside => Truth::False,
                         Containment::Unknown { .. } => Truth::Unknown,
                     };
-                    decisions.insert((m.criteria.clone(), asset.to_fs()), d);
+                    decisions.insert((std::ptr::from_ref(m) as usize, std::ptr::from_ref(asset) as usize), d);
                     t
                 };
-                let verdict = cpe::evaluate(configuration, &cpes, &mut check);
+                let verdict = configuration.evaluate(&platform.cpe_list, &mut check);
                 if verdict.truth == Truth::False {
                     return out;
                 }
-                let platform_text: Vec<String> = verdict.platform.iter().map(|h| h.criteria.criteria.clone()).collect();
-                for hit in &verdict.vulnerable {
+                let platform_text: Vec<String> = verdict
+                    .platform
+                    .iter()
+                    .filter(|h| h.truth != Truth::False)
+                    .map(|h| h.criteria.criteria.clone())
+                    .collect();
+                for hit in verdict.vulnerable.iter().filter(|h| h.truth != Truth::False) {
                     let Some(pc) = platform.cpes.get(hit.platform) else { continue };
-                    let decision = decisions.remove(&(hit.criteria.criteria.clone(), pc.cpe.to_fs())).unwrap_or(Decision {
+                    let key = configuration
+                        .criteria()
+                        .map(|(m, _)| m)
+                        .find(|m| **m == hit.criteria)
+                        .map(|m| (std::ptr::from_ref(m) as usize, std::ptr::from_ref(&platform.cpe_list[hit.platform]) as usize));
+                    let decision = key.and_then(|k| decisions.remove(&k)).unwrap_or(Decision {
                         containment: Containment::Unknown { reason: "configuration truth unknown".into() },
                         comparator: "none".into(),
                         range: String::new(),
@@ -962,10 +979,26 @@ fn cpe_version_decision(m: &model::advisory::CpeMatch, crit: &Cpe, asset: &Cpe, 
         return range::within_bounds(&v, bounds[0], bounds[1], bounds[2], bounds[3], profile);
     }
     match crit.version.as_text() {
-        None => Decision { containment: Containment::Inside, comparator: "none".into(), range: "all versions".into() },
-        Some(cv) if cv.contains(['*', '?']) => {
-            Decision { containment: Containment::Inside, comparator: "cpe".into(), range: format!("version {cv}") }
-        }
+        None => match crit.version.as_pattern() {
+            // A version with wildcards (`8.*`): matched as a CPE pattern.
+            Some(p) => {
+                let Some(v) = asset_version else {
+                    return unknown("the asset's version is not known", profile);
+                };
+                let containment = if p.matches(&v) { Containment::Inside } else { Containment::Outside };
+                Decision { containment, comparator: "cpe-pattern".into(), range: format!("version {}", crit.version.to_fs()) }
+            }
+            // NA (`-`): NVD names the product without a version (`windows_server_2019:-`); which
+            // builds it meant cannot be told, so a stated version is neither inside nor outside.
+            None if crit.version.is_na() => Decision {
+                containment: Containment::Unknown {
+                    reason: "the criterion gives no version (`-`), so which versions it means is not stated".into(),
+                },
+                comparator: "none".into(),
+                range: "version -".into(),
+            },
+            None => Decision { containment: Containment::Inside, comparator: "none".into(), range: "all versions".into() },
+        },
         Some(cv) => {
             let Some(v) = asset_version else {
                 return unknown("the asset's version is not known", profile);

@@ -13,6 +13,9 @@
 //! | `GET /api/v1/intel/status` | `[IntelSourceStatus]` per source and kind of record |
 //! | `GET /api/v1/intel/quality` | `{"items":[QualityReport],"limit","more"}`; `limit` (default 200, at most 5000) |
 //! | `GET /api/v1/intel/{id}` | `{"advisories":[Advisory + "scores"],"kev","epss","ssvc"}`; 404 when nothing is known |
+//! | `GET /api/v1/findings` | `{"items":[Finding],"limit","offset","more"}`; filters `asset`, `cve` (a CVE or advisory id), `min_confidence`, `status` (repeatable or comma-separated; default `open`, `all` for every status), `kev=true`; paging `limit` (default 500, at most 5000) and `offset` |
+//! | `GET /api/v1/findings/summary` | `FindingSummary` + `"total"`, `"open"` |
+//! | `GET /api/v1/findings/{id}` | the `Finding` with its evidence and remedies; 404 when there is none |
 //!
 //! Errors are `{"error":{"code","message"}}`; see `error` for the codes.
 
@@ -22,13 +25,14 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use model::finding::Finding;
 use model::{Asset, AssetSummary, Conduit, EntryPoint, Site, Zone};
 use serde::Serialize;
-use store::{IntelSourceStatus, QualityReport};
+use store::{FindingSummary, IntelSourceStatus, QualityReport};
 
 use crate::error::{ApiError, Failure};
 use crate::intel::{self, IntelAnswer};
-use crate::query::{self, AssetQuery};
+use crate::query::{self, AssetQuery, FindingQuery};
 use crate::{AppState, VERSION};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -44,6 +48,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/intel/status", get(intel_status))
         .route("/api/v1/intel/quality", get(intel_quality))
         .route("/api/v1/intel/{id}", get(intel_lookup))
+        // No finding id is `summary`: every one holds a `:`.
+        .route("/api/v1/findings", get(findings))
+        .route("/api/v1/findings/summary", get(finding_summary))
+        .route("/api/v1/findings/{id}", get(finding))
 }
 
 /// Query pairs of a request, or a `bad_request` naming what was wrong with them.
@@ -174,4 +182,55 @@ async fn intel_lookup(
         })
         .await?;
     Ok(Json(IntelAnswer::from(view)))
+}
+
+#[derive(Debug, Serialize)]
+struct FindingList {
+    /// Findings by asset id, then vulnerability, then part.
+    items: Vec<Finding>,
+    limit: usize,
+    offset: usize,
+    /// More findings match beyond this page: ask again with `offset` + `limit`.
+    more: bool,
+}
+
+async fn findings(State(state): State<AppState>, q: Pairs) -> Result<Json<FindingList>, ApiError> {
+    let q = FindingQuery::parse(&pairs(q)?, query::FINDINGS_DEFAULT_LIMIT)?;
+    let (limit, offset) = (q.filter.limit, q.filter.offset);
+    let (items, more) = state.with_store(move |s| query::fetch_findings(s, &q)).await?;
+    Ok(Json(FindingList { items, limit, offset, more }))
+}
+
+async fn finding(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Finding>, ApiError> {
+    let id = path_id(id)?;
+    let found = state.with_store(move |s| s.finding(&id)?.ok_or_else(|| unknown_finding(&id))).await?;
+    Ok(Json(found))
+}
+
+/// The "no such finding" failure, with where findings come from.
+pub(crate) fn unknown_finding(id: &str) -> Failure {
+    Failure::not_found(format!(
+        "there is no finding with id `{id}`; finding ids are ASSET:VULNERABILITY, and findings are recomputed \
+         by `patchwise match`"
+    ))
+}
+
+/// The store's summary with the two totals a client asks for first.
+#[derive(Debug, Serialize)]
+struct SummaryAnswer {
+    #[serde(flatten)]
+    summary: FindingSummary,
+    /// Findings of every status.
+    total: usize,
+    /// Affected and under-investigation findings.
+    open: usize,
+}
+
+async fn finding_summary(State(state): State<AppState>) -> Result<Json<SummaryAnswer>, ApiError> {
+    let summary = state.with_store(|s| Ok(s.finding_summary()?)).await?;
+    let open = query::OPEN.iter().map(|st| summary.count(*st)).sum();
+    Ok(Json(SummaryAnswer { total: summary.total(), open, summary }))
 }

@@ -73,7 +73,22 @@ pub(crate) fn asset_href(id: &str) -> String {
 
 /// The asset list with the given filter parameters (empty values are left out).
 pub(crate) fn assets_href(params: &[(&str, &str)]) -> String {
-    let mut out = String::from("/assets");
+    with_query("/assets", params)
+}
+
+/// The page of a finding id (`PLC-1:CVE-2022-0028`; the `:` and any `/` are encoded).
+pub(crate) fn finding_href(id: &str) -> String {
+    format!("/findings/{}", url_part(id))
+}
+
+/// The findings list with the given filter parameters (empty values are left out).
+pub(crate) fn findings_href(params: &[(&str, &str)]) -> String {
+    with_query("/findings", params)
+}
+
+/// `path?k=v&…` with every name and value percent-encoded and empty values left out.
+fn with_query(path: &'static str, params: &[(&str, &str)]) -> String {
+    let mut out = String::from(path);
     let mut sep = '?';
     for (k, v) in params.iter().filter(|(_, v)| !v.is_empty()) {
         out.push(sep);
@@ -184,7 +199,8 @@ impl Html {
 }
 
 /// The entries of the header navigation: (path, label). A new page adds its entry here.
-pub(crate) const NAV: &[(&str, &str)] = &[("/", "Overview"), ("/assets", "Assets"), ("/intel", "Intelligence")];
+pub(crate) const NAV: &[(&str, &str)] =
+    &[("/", "Overview"), ("/assets", "Assets"), ("/findings", "Findings"), ("/intel", "Intelligence")];
 
 /// A whole HTML document: head, header navigation with `current` marked, `body` in `<main>`,
 /// footer with the version and the database.
@@ -259,6 +275,8 @@ mod tests {
         assert_eq!(url_part("Zürich"), "Z%C3%BCrich");
         assert_eq!(assets_href(&[("zone", "cell 1"), ("kind", ""), ("q", "a&b")]), "/assets?zone=cell%201&q=a%26b");
         assert_eq!(assets_href(&[]), "/assets");
+        assert_eq!(finding_href("RTU/7:CVE-2022-0028"), "/findings/RTU%2F7%3ACVE-2022-0028");
+        assert_eq!(findings_href(&[("asset", "A&B"), ("cve", "")]), "/findings?asset=A%26B");
         assert_eq!(anchor("zone", "cell-1.a b\"<"), "zone-cell-1.a_20b_22_3C");
     }
 

@@ -11,9 +11,10 @@
 //! data or touches plant equipment before authentication exists.
 //!
 //! Layout: `api` holds the JSON handlers, `pages` one module per HTML page, `html` the escaping
-//! markup builder every page writes through, `query` the asset-list parameters that API and pages
-//! share, `intel` what the intelligence API and pages share (our CVSS scores of published vectors,
-//! the quality-listing limit), `error` the error responses with their stable codes.
+//! markup builder every page writes through, `query` the asset-list and findings-list parameters
+//! that API and pages share, `intel` what the intelligence API and pages share (our CVSS scores of
+//! published vectors, the quality-listing limit), `error` the error responses with their stable
+//! codes.
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -1,11 +1,15 @@
-//! The asset-list parameters shared by `GET /api/v1/assets` and `GET /assets`, and the paging over
-//! the store's sorted listing.
+//! The list parameters that API and pages share, and the paging over the store's sorted listings:
+//! assets (`GET /api/v1/assets`, `GET /assets`) and findings (`GET /api/v1/findings`,
+//! `GET /findings`).
 //!
-//! Paging is by cursor: `after=<id>` continues after that asset id, in the store's id order, so a
-//! page never shifts when assets are added before it.
+//! Asset paging is by cursor: `after=<id>` continues after that asset id, in the store's id order,
+//! so a page never shifts when assets are added before it. Findings page by `offset`: they are
+//! derived data, recomputed as a whole by `patchwise match`, so a cursor would not outlive a run
+//! either.
 
-use model::{AssetKind, AssetSummary};
-use store::{AssetFilter, Store};
+use model::finding::Finding;
+use model::{AssetKind, AssetSummary, Confidence, FindingStatus};
+use store::{AssetFilter, FindingFilter, Store};
 
 use crate::error::Failure;
 
@@ -126,6 +130,191 @@ pub(crate) fn fetch(store: &dyn Store, q: &AssetQuery) -> Result<AssetPage, Fail
     Ok(AssetPage { items, next, total })
 }
 
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+/// Findings a listing shows when the request names no limit.
+pub(crate) const FINDINGS_DEFAULT_LIMIT: usize = 500;
+/// The largest findings listing a request may ask for.
+pub(crate) const FINDINGS_MAX_LIMIT: usize = 5000;
+
+/// The parameters every findings list accepts.
+pub(crate) const FINDING_PARAMS: &[&str] = &["asset", "cve", "min_confidence", "status", "kev", "limit", "offset"];
+
+/// The statuses listed when the request names none: the findings that still need a decision.
+pub(crate) const OPEN: [FindingStatus; 2] = [FindingStatus::Affected, FindingStatus::UnderInvestigation];
+
+/// A parsed findings-list request. `filter.statuses` is empty for "every status".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FindingQuery {
+    pub(crate) filter: FindingFilter,
+    /// Whether the request named the limit (so links repeat it).
+    pub(crate) limit_given: bool,
+}
+
+impl FindingQuery {
+    /// Parses query pairs. Empty values count as absent, like the asset list; `status` may be
+    /// repeated and may hold a comma-separated list (`open` for affected and under investigation,
+    /// the default, and `all` for every status); every other name once. Unknown names and bad
+    /// values are refused, naming the parameter and what it accepts.
+    pub(crate) fn parse(pairs: &[(String, String)], default_limit: usize) -> Result<Self, Failure> {
+        let mut filter = FindingFilter { limit: default_limit, ..FindingFilter::default() };
+        let mut limit_given = false;
+        let mut statuses: Vec<FindingStatus> = Vec::new();
+        let mut all = false;
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, value) in pairs {
+            if !FINDING_PARAMS.contains(&name.as_str()) {
+                return Err(Failure::bad_request(format!(
+                    "unknown query parameter `{name}`; the findings list accepts: {}",
+                    FINDING_PARAMS.join(", ")
+                )));
+            }
+            if name != "status" && seen.contains(&name.as_str()) {
+                return Err(Failure::bad_request(format!("query parameter `{name}` is given more than once")));
+            }
+            seen.push(name);
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match name.as_str() {
+                "asset" => filter.asset = Some(value.to_string()),
+                // CVE ids are spelled upper-case wherever they are stored; advisory ids are
+                // compared without regard to case by the store.
+                "cve" if value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("cve-")) => {
+                    filter.vulnerability = Some(value.to_ascii_uppercase())
+                }
+                "cve" => filter.vulnerability = Some(value.to_string()),
+                "min_confidence" => {
+                    filter.min_confidence = Some(
+                        value
+                            .parse::<Confidence>()
+                            .map_err(|e| Failure::bad_request(format!("min_confidence: {e}")))?,
+                    )
+                }
+                "status" => {
+                    for one in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                        match one.to_ascii_lowercase().as_str() {
+                            "all" => all = true,
+                            "open" => statuses.extend(OPEN),
+                            _ => statuses.push(one.parse::<FindingStatus>().map_err(|_| {
+                                Failure::bad_request(format!(
+                                    "status: `{one}` is not a finding status; expected one of: {}, open (affected and \
+                                     under-investigation, the default) or all",
+                                    FindingStatus::expected()
+                                ))
+                            })?),
+                        }
+                    }
+                }
+                "kev" => {
+                    filter.kev_only = match value.to_ascii_lowercase().as_str() {
+                        "true" | "1" | "yes" | "on" => true,
+                        "false" | "0" | "no" | "off" => false,
+                        _ => return Err(Failure::bad_request(format!("kev must be true or false, not `{value}`"))),
+                    }
+                }
+                "limit" => {
+                    filter.limit =
+                        value.parse::<usize>().ok().filter(|l| (1..=FINDINGS_MAX_LIMIT).contains(l)).ok_or_else(
+                            || {
+                                Failure::bad_request(format!(
+                                    "limit must be a whole number from 1 to {FINDINGS_MAX_LIMIT}, not `{value}`"
+                                ))
+                            },
+                        )?;
+                    limit_given = true;
+                }
+                "offset" => {
+                    filter.offset = value.parse::<usize>().map_err(|_| {
+                        Failure::bad_request(format!("offset must be a whole number from 0, not `{value}`"))
+                    })?
+                }
+                _ => {}
+            }
+        }
+        statuses.sort();
+        statuses.dedup();
+        filter.statuses = if all {
+            Vec::new()
+        } else if statuses.is_empty() {
+            OPEN.to_vec()
+        } else {
+            statuses
+        };
+        Ok(FindingQuery { filter, limit_given })
+    }
+
+    /// The `status` value that asks for these statuses: `None` for the default (open), `all`, or
+    /// the statuses joined by commas.
+    pub(crate) fn status_param(&self) -> Option<String> {
+        let s = &self.filter.statuses;
+        if s.is_empty() {
+            Some("all".to_string())
+        } else if s.as_slice() == OPEN.as_slice() {
+            None
+        } else {
+            Some(s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))
+        }
+    }
+
+    /// The filter and limit as query pairs (not the offset), for links to other pages of the same
+    /// listing.
+    pub(crate) fn filter_params(&self) -> Vec<(&'static str, String)> {
+        let f = &self.filter;
+        let mut out = Vec::new();
+        if let Some(a) = &f.asset {
+            out.push(("asset", a.clone()));
+        }
+        if let Some(v) = &f.vulnerability {
+            out.push(("cve", v.clone()));
+        }
+        if let Some(c) = f.min_confidence {
+            out.push(("min_confidence", c.as_str().to_string()));
+        }
+        if let Some(s) = self.status_param() {
+            out.push(("status", s));
+        }
+        if f.kev_only {
+            out.push(("kev", "true".to_string()));
+        }
+        if self.limit_given {
+            out.push(("limit", f.limit.to_string()));
+        }
+        out
+    }
+
+    /// How many findings match, when the summary's counts answer it exactly (no asset,
+    /// vulnerability or KEV filter); `None` otherwise.
+    pub(crate) fn total(&self, summary: &store::FindingSummary) -> Option<usize> {
+        let f = &self.filter;
+        if f.asset.is_some() || f.vulnerability.is_some() || f.kev_only {
+            return None;
+        }
+        Some(
+            summary
+                .by_status
+                .iter()
+                .filter(|(s, c, _)| {
+                    (f.statuses.is_empty() || f.statuses.contains(s)) && f.min_confidence.is_none_or(|m| *c >= m)
+                })
+                .map(|(_, _, n)| n)
+                .sum(),
+        )
+    }
+}
+
+/// One page of findings: at most `filter.limit` of them after `filter.offset`, and whether more
+/// exist.
+pub(crate) fn fetch_findings(store: &dyn Store, q: &FindingQuery) -> Result<(Vec<Finding>, bool), Failure> {
+    let limit = q.filter.limit;
+    let mut items = store.findings(&FindingFilter { limit: limit + 1, ..q.filter.clone() })?;
+    let more = items.len() > limit;
+    items.truncate(limit);
+    Ok((items, more))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -153,6 +342,56 @@ mod tests {
             vec![("zone", "a"), ("zone", "b")],
         ] {
             assert!(AssetQuery::parse(&pairs(&bad), 100).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn finding_parameters() {
+        let q = FindingQuery::parse(&[], FINDINGS_DEFAULT_LIMIT).unwrap();
+        assert_eq!(q.filter.statuses, OPEN.to_vec());
+        assert_eq!((q.filter.limit, q.filter.offset, q.filter.kev_only), (FINDINGS_DEFAULT_LIMIT, 0, false));
+        assert_eq!(q.filter_params(), vec![]);
+
+        let q = FindingQuery::parse(
+            &pairs(&[
+                ("status", "fixed, Not_Affected"),
+                ("status", "fixed"),
+                ("min_confidence", "Medium"),
+                ("kev", "true"),
+                ("asset", " PLC-1 "),
+                ("cve", "cve-2022-0028"),
+                ("limit", "10"),
+                ("offset", "20"),
+            ]),
+            FINDINGS_DEFAULT_LIMIT,
+        )
+        .unwrap();
+        assert_eq!(q.filter.statuses, vec![FindingStatus::NotAffected, FindingStatus::Fixed]);
+        assert_eq!(q.filter.min_confidence, Some(Confidence::Medium));
+        assert_eq!(q.filter.asset.as_deref(), Some("PLC-1"));
+        assert_eq!(q.filter.vulnerability.as_deref(), Some("CVE-2022-0028"));
+        assert!(q.filter.kev_only);
+        assert_eq!((q.filter.limit, q.filter.offset), (10, 20));
+        assert_eq!(q.status_param().as_deref(), Some("not-affected,fixed"));
+
+        let all = FindingQuery::parse(&pairs(&[("status", "all")]), 5).unwrap();
+        assert!(all.filter.statuses.is_empty());
+        assert_eq!(all.filter_params(), vec![("status", "all".to_string())]);
+        let open = FindingQuery::parse(&pairs(&[("status", "open"), ("kev", "false"), ("status", "")]), 5).unwrap();
+        assert_eq!(open.filter.statuses, OPEN.to_vec());
+        assert!(!open.filter.kev_only);
+
+        for bad in [
+            vec![("status", "broken")],
+            vec![("min_confidence", "certain")],
+            vec![("kev", "maybe")],
+            vec![("limit", "0")],
+            vec![("limit", "5001")],
+            vec![("offset", "-1")],
+            vec![("asset", "a"), ("asset", "b")],
+            vec![("vulnerability", "CVE-2022-0028")],
+        ] {
+            assert!(FindingQuery::parse(&pairs(&bad), 5).is_err(), "{bad:?}");
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `GET /assets/{id}`: everything recorded about one asset and what the plant model says around
 //! it — its zone and site, redundancy peers, what it depends on and what depends on it, the
-//! conduit rules that reach it and the entry points that name it.
+//! conduit rules that reach it and the entry points that name it — and its findings, open ones
+//! first.
 //!
 //! "Today" (for the end-of-life flag) is read from the clock in the handler and passed to the
 //! pure `render`.
@@ -8,17 +9,31 @@
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use model::{Asset, Conduit, Date, Plant, Rule, SupportStatus};
+use model::finding::Finding;
+use model::{Asset, Conduit, Date, FindingStatus, Plant, Rule, SupportStatus};
+use store::FindingFilter;
 
 use super::overview::attachment;
-use super::{endpoint_covers, mission_badge, respond, rules_table, safety_badge, text_or_none};
+use super::{count, endpoint_covers, findings, mission_badge, respond, rules_table, safety_badge, text_or_none};
 use crate::AppState;
 use crate::api::path_id;
 use crate::error::Failure;
 use crate::html::{self, Html};
+use crate::query;
 
 /// How far ahead an announced end of life is flagged.
 const EOL_WARNING_DAYS: i64 = 365;
+
+/// How many findings the asset page lists before linking to the findings list.
+pub(crate) const ASSET_FINDINGS: usize = 200;
+
+/// The findings the asset page lists: open ones first, at most [`ASSET_FINDINGS`].
+#[derive(Debug, Default)]
+pub(crate) struct AssetFindings {
+    pub(crate) items: Vec<Finding>,
+    /// The asset has more findings than are listed.
+    pub(crate) more: bool,
+}
 
 pub(crate) async fn handler(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
     let today = time::OffsetDateTime::now_utc().date();
@@ -30,20 +45,38 @@ pub(crate) async fn handler(State(state): State<AppState>, id: Result<Path<Strin
                         return Err(Failure::not_found(format!("there is no asset with id `{id}`")));
                     };
                     let plant = neighbourhood(s, asset)?;
-                    Ok((id, plant))
+                    let findings = asset_findings(s, &id)?;
+                    Ok((id, plant, findings))
                 })
                 .await
         }
         Err(f) => Err(f),
     };
     let title = match &data {
-        Ok((id, plant)) => plant.assets.iter().find(|a| &a.id == id).map(|a| a.name.clone()).unwrap_or_default(),
+        Ok((id, plant, _)) => plant.assets.iter().find(|a| &a.id == id).map(|a| a.name.clone()).unwrap_or_default(),
         Err(_) => String::new(),
     };
-    let body = data.and_then(|(id, plant)| {
-        render(&plant, &id, today).ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))
+    let body = data.and_then(|(id, plant, findings)| {
+        render(&plant, &id, today, &findings)
+            .ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))
     });
     respond(&state, &title, Some("/assets"), body)
+}
+
+/// The asset's findings, open ones first: two indexed reads of at most one page each.
+fn asset_findings(s: &dyn store::Store, id: &str) -> Result<AssetFindings, Failure> {
+    let read = |statuses: Vec<FindingStatus>, limit: usize| {
+        s.findings(&FindingFilter { asset: Some(id.to_string()), statuses, limit, ..FindingFilter::default() })
+    };
+    let mut items = read(query::OPEN.to_vec(), ASSET_FINDINGS + 1)?;
+    if items.len() <= ASSET_FINDINGS {
+        let closed: Vec<FindingStatus> = FindingStatus::ALL.iter().copied().filter(|s| !s.is_open()).collect();
+        let room = ASSET_FINDINGS + 1 - items.len();
+        items.extend(read(closed, room)?);
+    }
+    let more = items.len() > ASSET_FINDINGS;
+    items.truncate(ASSET_FINDINGS);
+    Ok(AssetFindings { items, more })
 }
 
 /// The part of the plant the asset page shows: the network model (small) and only the assets
@@ -69,7 +102,7 @@ fn neighbourhood(s: &dyn store::Store, asset: Asset) -> Result<Plant, Failure> {
 }
 
 /// The asset page, or `None` when the plant has no asset `id`.
-pub(crate) fn render(plant: &Plant, id: &str, today: Date) -> Option<Html> {
+pub(crate) fn render(plant: &Plant, id: &str, today: Date, found: &AssetFindings) -> Option<Html> {
     let a = plant.assets.iter().find(|a| a.id == id)?;
     let zone = plant.zones.iter().find(|z| z.id == a.zone);
     let site = zone.and_then(|z| plant.sites.iter().find(|s| s.id == z.site));
@@ -197,6 +230,8 @@ pub(crate) fn render(plant: &Plant, id: &str, today: Date) -> Option<Html> {
         }
         h.raw("</tbody></table></div>");
     }
+
+    asset_findings_section(&mut h, &a.id, found);
 
     // Ownership and impact
     h.el("h2", &[], "Ownership and impact");
@@ -337,6 +372,41 @@ pub(crate) fn render(plant: &Plant, id: &str, today: Date) -> Option<Html> {
         }
     }
     Some(h)
+}
+
+/// The asset's findings with a link to all of them in the findings list.
+fn asset_findings_section(h: &mut Html, id: &str, found: &AssetFindings) {
+    h.el("h2", &[], "Findings");
+    let all_href = html::findings_href(&[("asset", id), ("status", "all")]);
+    if found.items.is_empty() {
+        h.open("p", &[("class", "none")])
+            .text("No findings on this asset. Findings are computed by ")
+            .el("code", &[], "patchwise match")
+            .text("; if it has not run since the plant or the intelligence changed, run it.")
+            .close("p");
+        return;
+    }
+    let n = |pred: fn(FindingStatus) -> bool| found.items.iter().filter(|f| pred(f.verdict.status)).count();
+    let open = n(FindingStatus::is_open);
+    let suppressed = n(|s| s == FindingStatus::NotAffected);
+    let closed = n(|s| s == FindingStatus::Fixed);
+    let mut parts = vec![format!("{open} open")];
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed (not affected)"));
+    }
+    if closed > 0 {
+        parts.push(format!("{closed} closed (fixed)"));
+    }
+    h.open("p", &[("role", "status")]);
+    if found.more {
+        h.text(format!("The first {} are listed: ", count(found.items.len(), "finding", "findings")));
+        h.text(parts.join(", ")).text(". ").link(&all_href, "See every finding on this asset");
+    } else {
+        h.text(format!("{}: ", count(found.items.len(), "finding", "findings")));
+        h.text(parts.join(", ")).text(". ").link(&all_href, "Filter them in the findings list");
+    }
+    h.text(".").close("p");
+    findings::table(h, &found.items, false, "Open findings first, then suppressed and closed ones");
 }
 
 /// End of life passed, coming, or declared without a date.

@@ -457,7 +457,7 @@ fn scores(h: &mut Html, a: &Advisory) {
 // ---------------------------------------------------------------------------------------------
 // Affected products
 
-fn status_badge(h: &mut Html, s: ProductStatus) {
+pub(crate) fn status_badge(h: &mut Html, s: ProductStatus) {
     let (class, label) = match s {
         ProductStatus::Affected => ("badge badge-bad", "affected"),
         ProductStatus::NotAffected => ("badge badge-ok", "not affected"),
@@ -467,7 +467,7 @@ fn status_badge(h: &mut Html, s: ProductStatus) {
     h.el("span", &[("class", class)], label);
 }
 
-fn justification(j: Justification) -> &'static str {
+pub(crate) fn justification(j: Justification) -> &'static str {
     match j {
         Justification::ComponentNotPresent => "the component is not present",
         Justification::VulnerableCodeNotPresent => "the vulnerable code is not present",
@@ -740,7 +740,7 @@ fn configuration(h: &mut Html, c: &Configuration) {
 // ---------------------------------------------------------------------------------------------
 // Remediations and references
 
-fn remediation_kind(h: &mut Html, k: RemediationKind) {
+pub(crate) fn remediation_kind(h: &mut Html, k: RemediationKind) {
     let (class, label) = match k {
         RemediationKind::VendorFix => ("badge badge-ok", "vendor fix"),
         RemediationKind::Mitigation => ("badge", "mitigation"),

@@ -17,6 +17,8 @@ use crate::html::{self, Html};
 
 mod asset;
 mod assets;
+mod finding;
+mod findings;
 mod intel_quality;
 mod intel_status;
 mod intel_view;
@@ -31,6 +33,8 @@ pub(crate) fn routes() -> Router<AppState> {
         // The fixed path wins over `{id}`: no CVE or advisory id is `quality`.
         .route("/intel/quality", get(intel_quality::handler))
         .route("/intel/{id}", get(intel_view::handler))
+        .route("/findings", get(findings::handler))
+        .route("/findings/{id}", get(finding::handler))
 }
 
 /// A rendered page, or the error page for the failure.

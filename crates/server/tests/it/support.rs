@@ -1,5 +1,5 @@
-//! The test plant, the test intelligence, an in-memory `Store` over them, and a request helper
-//! over the router.
+//! The test plant, the test intelligence, an in-memory `Store` over them (with findings a test
+//! fills in), and a request helper over the router.
 
 use std::sync::Arc;
 
@@ -7,11 +7,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use model::advisory::*;
+use model::finding::Finding;
 use model::*;
 use server::StoreOpener;
 use store::{
-    AssetFilter, ImportRecord, ImportSource, IntelImport, IntelKind, IntelSourceStatus, IntelView, QualityReport,
-    Store, StoreError,
+    AssetFilter, FindingFilter, FindingSummary, ImportRecord, ImportSource, IntelImport, IntelKind, IntelSourceStatus,
+    IntelView, QualityReport, Store, StoreError,
 };
 use tower::ServiceExt;
 
@@ -25,8 +26,19 @@ pub struct MemIntel {
     pub status: Vec<IntelSourceStatus>,
 }
 
-/// A read-only store over a plant and intelligence held in memory.
-pub struct MemStore(pub Arc<Plant>, pub Arc<MemIntel>);
+/// Findings held in memory, and where matching stands (what `finding_summary` reports beside
+/// the counts it computes from `findings`).
+#[derive(Default, Clone)]
+pub struct MemFindings {
+    pub findings: Vec<Finding>,
+    pub last_run: Option<String>,
+    pub last_kind: Option<String>,
+    pub stale: bool,
+    pub unmatched_advisories: usize,
+}
+
+/// A read-only store over a plant, intelligence and findings held in memory.
+pub struct MemStore(pub Arc<Plant>, pub Arc<MemIntel>, pub Arc<MemFindings>);
 
 impl MemStore {
     fn advisories(&self) -> impl Iterator<Item = &Advisory> {
@@ -217,6 +229,60 @@ impl Store for MemStore {
         }
         Ok(out)
     }
+    /// Filters like the SQLite store: asset, vulnerability or any advisory with evidence
+    /// (case-insensitive), confidence, statuses, KEV; sorted by asset, vulnerability, slot.
+    fn findings(&self, f: &FindingFilter) -> Result<Vec<Finding>, StoreError> {
+        let about = |x: &Finding, id: &str| {
+            let is = |s: &str| s.eq_ignore_ascii_case(id.trim());
+            is(&x.verdict.vulnerability) || is(&x.verdict.advisory) || x.verdict.advisories.iter().any(|a| is(a))
+        };
+        let mut out: Vec<&Finding> = self
+            .2
+            .findings
+            .iter()
+            .filter(|x| {
+                f.asset.as_ref().is_none_or(|a| &x.asset == a)
+                    && f.vulnerability.as_deref().is_none_or(|v| about(x, v))
+                    && f.min_confidence.is_none_or(|c| x.verdict.confidence >= c)
+                    && (f.statuses.is_empty() || f.statuses.contains(&x.verdict.status))
+                    && (!f.kev_only || x.kev.is_some())
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.asset, &a.verdict.vulnerability, &a.verdict.slot).cmp(&(
+                &b.asset,
+                &b.verdict.vulnerability,
+                &b.verdict.slot,
+            ))
+        });
+        let limit = if f.limit == 0 { usize::MAX } else { f.limit };
+        Ok(out.into_iter().skip(f.offset).take(limit).cloned().collect())
+    }
+    fn finding(&self, id: &str) -> Result<Option<Finding>, StoreError> {
+        Ok(self.2.findings.iter().find(|x| x.id == id).cloned())
+    }
+    fn finding_summary(&self) -> Result<FindingSummary, StoreError> {
+        let m = &*self.2;
+        let mut by = std::collections::BTreeMap::<(FindingStatus, Confidence), usize>::new();
+        let mut assets = std::collections::BTreeSet::new();
+        let mut open_kev = 0;
+        for x in &m.findings {
+            *by.entry((x.verdict.status, x.verdict.confidence)).or_default() += 1;
+            if x.verdict.status.is_open() {
+                assets.insert(&x.asset);
+                open_kev += usize::from(x.kev.is_some());
+            }
+        }
+        Ok(FindingSummary {
+            by_status: by.into_iter().map(|((s, c), n)| (s, c, n)).collect(),
+            open_kev,
+            assets_with_open: assets.len(),
+            last_run: m.last_run.clone(),
+            last_kind: m.last_kind.clone(),
+            stale: m.stale,
+            unmatched_advisories: m.unmatched_advisories,
+        })
+    }
 }
 
 /// An opener handing out [`MemStore`]s over one plant and no intelligence.
@@ -226,8 +292,13 @@ pub fn mem_opener(plant: Plant) -> StoreOpener {
 
 /// An opener handing out [`MemStore`]s over one plant and the intelligence given.
 pub fn mem_opener_with(plant: Plant, intel: MemIntel) -> StoreOpener {
-    let (plant, intel) = (Arc::new(plant), Arc::new(intel));
-    Arc::new(move || Ok(Box::new(MemStore(plant.clone(), intel.clone())) as Box<dyn Store>))
+    mem_opener_full(plant, intel, MemFindings::default())
+}
+
+/// An opener handing out [`MemStore`]s over one plant, the intelligence and the findings given.
+pub fn mem_opener_full(plant: Plant, intel: MemIntel, findings: MemFindings) -> StoreOpener {
+    let (plant, intel, findings) = (Arc::new(plant), Arc::new(intel), Arc::new(findings));
+    Arc::new(move || Ok(Box::new(MemStore(plant.clone(), intel.clone(), findings.clone())) as Box<dyn Store>))
 }
 
 pub fn app() -> Router {
