@@ -126,6 +126,11 @@ pub struct Part {
     pub purl: Option<String>,
     /// Vendor and product of the CPE the inventory states for this part (lower case).
     cpe_vp: Option<(String, String)>,
+    /// Type and `namespace/name` of the part's purl.
+    purl_parts: Option<(String, String)>,
+    /// First words of the product, resolved product and family names: a product statement can
+    /// only match by name when its own first word is one of these.
+    first_words: Vec<String>,
 }
 
 /// A platform CPE and where it came from.
@@ -146,6 +151,8 @@ pub struct Platform {
     pub cpes: Vec<PlatformCpe>,
     /// The CPEs alone, in the order of `cpes`, as configuration evaluation takes them.
     cpe_list: Vec<Cpe>,
+    /// [`Platform::keys`], computed once.
+    keys: Vec<String>,
 }
 
 /// Slug of a product name as NVD writes CPE products: lower case, spaces to `_`.
@@ -201,6 +208,8 @@ impl Platform {
             profile: input.vendor.as_deref().map_or(Profile::Generic, |v| tables.profile(v)),
             purl: None,
             cpe_vp: None,
+            purl_parts: None,
+            first_words: Vec::new(),
         };
         // Derived CPEs of the device: hardware and firmware, by product name and resolved product.
         if let Some(cpe_vendor) = input.vendor.as_deref().and_then(|v| tables.vendor(v)).and_then(|v| v.cpe_vendors.first())
@@ -259,14 +268,32 @@ impl Platform {
                 version: c.version.clone(),
                 purl: c.purl.clone(),
                 cpe_vp: c.cpe.as_deref().and_then(|t| Cpe::parse(t).ok()).as_ref().and_then(cpe_vp),
+                purl_parts: c.purl.as_deref().and_then(purl_parts),
+                first_words: Vec::new(),
             });
         }
+        for p in &mut parts {
+            let mut words: Vec<String> = [&p.product_norm, &p.resolved_norm, &p.family_norm]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.split(' ').next().map(str::to_string))
+                .collect();
+            words.sort();
+            words.dedup();
+            p.first_words = words;
+        }
         let cpe_list = cpes.iter().map(|c| c.cpe.clone()).collect();
-        Platform { parts, cpes, cpe_list }
+        let mut p = Platform { parts, cpes, cpe_list, keys: Vec::new() };
+        p.keys = p.compute_keys();
+        p
     }
 
     /// The index keys of this platform.
-    pub fn keys(&self) -> Vec<String> {
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
+    fn compute_keys(&self) -> Vec<String> {
         let mut keys = BTreeSet::new();
         for p in &self.parts {
             if let Some(k) = &p.vendor_key {
@@ -397,10 +424,14 @@ struct NameKey {
     /// The product name split into a base and a trailing version (`simatic wincc` + `V7.5`).
     product_versioned: Option<(String, String)>,
     family: Option<String>,
+    /// Model numbers without wildcards, sorted (binary search), and those with wildcards.
     models: Vec<String>,
+    model_globs: Vec<String>,
     purl: Option<(String, String)>,
     /// Vendor and product of the statement's CPE (lower case).
     cpe_vp: Option<(String, String)>,
+    /// First words of every name of the statement (see [`Part::first_words`]).
+    first_words: Vec<String>,
 }
 
 const FILLER: &[&str] = &["family", "series", "all", "devices", "device", "products", "product", "versions", "and"];
@@ -440,23 +471,43 @@ impl NameKey {
             }
             Some((norm_product(&base.join(" ")), (*last).to_string()))
         });
-        NameKey {
+        let mut key = NameKey {
             vendor_key: vendor.as_deref().map(|v| tables.vendor_key(v)),
             product,
             product_core: product_core.filter(|s| !s.is_empty()),
             product_versioned,
             family: p.family.as_deref().map(norm_product).filter(|s| !s.is_empty()),
-            models: p.model_numbers.iter().map(|m| norm_model(m)).filter(|m| !m.is_empty()).collect(),
+            models: Vec::new(),
+            model_globs: Vec::new(),
             purl: p.purl.as_deref().and_then(purl_parts),
             cpe_vp: cpe.as_ref().and_then(cpe_vp),
+            first_words: Vec::new(),
+        };
+        let mut words: Vec<String> =
+            [key.product.as_ref(), key.product_core.as_ref(), key.family.as_ref(), key.product_versioned.as_ref().map(|(b, _)| b)]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.split(' ').next().map(str::to_string))
+                .collect();
+        words.sort();
+        words.dedup();
+        key.first_words = words;
+        for m in p.model_numbers.iter().map(|m| norm_model(m)).filter(|m| !m.is_empty()) {
+            if m.contains(['*', '?']) {
+                key.model_globs.push(m);
+            } else {
+                key.models.push(m);
+            }
         }
+        key.models.sort();
+        key.models.dedup();
+        key
     }
 
     /// How this name matches a part, if it does.
     fn matches(&self, part: &Part) -> Option<(MatchBasis, String)> {
-        if let (Some((ty, path)), Some(pp)) = (&self.purl, part.purl.as_deref().and_then(purl_parts))
-            && *ty == pp.0
-            && *path == pp.1
+        if let (Some(a), Some(b)) = (&self.purl, &part.purl_parts)
+            && a == b
         {
             return Some((MatchBasis::Purl, format!("purl {}", part.purl.as_deref().unwrap_or_default())));
         }
@@ -470,9 +521,12 @@ impl NameKey {
             return None;
         }
         if let Some(model) = &part.model_norm
-            && self.models.iter().any(|m| glob(m, model))
+            && (self.models.binary_search(model).is_ok() || self.model_globs.iter().any(|m| glob(m, model)))
         {
             return Some((MatchBasis::ModelNumber, format!("model {}", part.model.as_deref().unwrap_or_default())));
+        }
+        if !self.first_words.iter().any(|w| part.first_words.binary_search(w).is_ok()) {
+            return None;
         }
         let product_names = [part.product_norm.as_deref(), part.resolved_norm.as_deref()];
         if let Some(p) = &self.product
@@ -487,7 +541,7 @@ impl NameKey {
         {
             return Some((MatchBasis::Product, format!("product {} {av}", self.display_product(part))));
         }
-        if !self.models.is_empty() && part.model_norm.is_some() {
+        if !(self.models.is_empty() && self.model_globs.is_empty()) && part.model_norm.is_some() {
             return None;
         }
         let family_match = |f: &str| {
@@ -539,7 +593,7 @@ fn version_prefix(name_version: &str, asset_version: &str, profile: Profile) -> 
     }
     let rest = &av[nv.len()..];
     let boundary = rest.is_empty() || rest.starts_with(|c: char| !c.is_ascii_digit());
-    boundary && version::compare(nv, nv, profile).is_ok()
+    boundary && version::validate(nv, profile).is_ok()
 }
 
 /// One compiled statement.
@@ -555,7 +609,7 @@ struct Stmt {
 
 #[derive(Debug)]
 enum Body {
-    Product { name: NameKey, display: String, versions: VersionSpec },
+    Product { name: Box<NameKey>, display: String, versions: VersionSpec },
     Config { configuration: Box<cpe::CompiledConfiguration> },
 }
 
@@ -587,8 +641,9 @@ fn describe_product(p: &ProductName) -> String {
         }
         s.push_str(part);
     }
-    if !p.model_numbers.is_empty() {
-        s.push_str(&format!(" ({})", p.model_numbers.join(", ")));
+    let unnamed: Vec<&str> = p.model_numbers.iter().map(String::as_str).filter(|m| !s.contains(m)).collect();
+    if !unnamed.is_empty() {
+        s.push_str(&format!(" ({})", unnamed.join(", ")));
     }
     if let Some(c) = &p.cpe {
         s.push_str(&format!(" [{c}]"));
@@ -611,6 +666,20 @@ impl Index {
 
     pub fn is_empty(&self) -> bool {
         self.advisories.is_empty()
+    }
+
+    /// Appends another index's advisories and statements (built from other advisories).
+    pub fn merge(&mut self, other: Index) {
+        let a_off = self.advisories.len() as u32;
+        let s_off = self.statements.len() as u32;
+        self.advisories.extend(other.advisories);
+        self.statements.extend(other.statements.into_iter().map(|mut st| {
+            st.advisory += a_off;
+            st
+        }));
+        for (k, v) in other.by_key {
+            self.by_key.entry(k).or_default().extend(v.into_iter().map(|s| s + s_off));
+        }
     }
 
     /// Adds an advisory's statements. Rejected records add nothing.
@@ -636,7 +705,7 @@ impl Index {
                 Target::Product { product, versions } => (
                     product_keys(product, tables),
                     Body::Product {
-                        name: NameKey::new(product, tables),
+                        name: Box::new(NameKey::new(product, tables)),
                         display: describe_product(product),
                         versions: versions.clone(),
                     },
@@ -674,7 +743,7 @@ impl Index {
     pub fn evaluate(&self, platform: &Platform, only: Option<&HashSet<String>>) -> Vec<Verdict> {
         let mut candidates: Vec<u32> = Vec::new();
         for k in platform.keys() {
-            if let Some(v) = self.by_key.get(&k) {
+            if let Some(v) = self.by_key.get(k) {
                 candidates.extend_from_slice(v);
             }
         }

@@ -14,6 +14,7 @@
 //! - [`engine`]: subjects (what an asset is made of) × statements → verdicts with evidence.
 
 pub mod cpe;
+pub mod decode;
 pub mod engine;
 pub mod identity;
 pub mod range;

@@ -25,7 +25,9 @@ pub enum Containment {
     Inside,
     Outside,
     /// Could not be decided (a version that does not parse, an unparsed range, no version).
-    Unknown { reason: String },
+    Unknown {
+        reason: String,
+    },
 }
 
 /// A containment answer with the comparator that decided it and the range in words.

@@ -12,7 +12,7 @@
 //!
 //! Both run in one store transaction: a failed match changes nothing.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use store::{MatchStore, Store, StoreError};
@@ -42,8 +42,23 @@ pub struct MatchRun {
     pub advisories_indexed: usize,
     /// Advisories loaded into the index because they share a key with a platform.
     pub advisories_considered: usize,
-    /// Verdicts written (one per platform, part and vulnerability).
+    /// Verdicts computed (one per platform and vulnerability).
     pub verdicts: usize,
+    /// Platforms whose verdicts changed and were written.
+    pub platforms_written: usize,
+}
+
+/// A digest of a platform's verdicts (FNV-1a 64 over their JSON): equal verdicts, equal digest,
+/// on every build, so a full match that finds nothing new writes nothing.
+fn digest(verdicts: &[model::finding::Verdict]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for v in verdicts {
+        for b in serde_json::to_vec(v).unwrap_or_default().into_iter().chain([b'\n']) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
 }
 
 /// Advisories are keyed in pages of this many, so a first match over a large store never holds
@@ -87,7 +102,15 @@ fn key_unmatched(tx: &mut dyn store::MatchTx, tables: &Tables) -> Result<(usize,
 
 fn run_full<S: Store + MatchStore + ?Sized>(store: &mut S, at: &str, plant_version: i64) -> Result<MatchRun, StoreError> {
     let tables = Tables::builtin();
+    let t0 = std::time::Instant::now();
+    let trace = std::env::var_os("PATCHWISE_TRACE").is_some();
+    let mark = |what: &str| {
+        if trace {
+            eprintln!("trace: {what} at {:?}", t0.elapsed());
+        }
+    };
     let assets = store.match_assets()?;
+    mark("assets read");
     // Group assets by what they are made of.
     let mut groups: BTreeMap<String, (PlatformInput, Vec<String>)> = BTreeMap::new();
     for a in assets {
@@ -99,37 +122,115 @@ fn run_full<S: Store + MatchStore + ?Sized>(store: &mut S, at: &str, plant_versi
     }
     let mut tx = store.begin_match()?;
     let (indexed, _, _) = key_unmatched(tx.as_mut(), tables)?;
-    tx.reset_platforms()?;
-    let platforms: Vec<(Platform, Vec<String>)> =
-        groups.values().map(|(input, _)| Platform::new(input, tables)).map(|p| { let k = p.keys(); (p, k) }).collect();
+    // Platforms already stored keep their ids; the ones no asset is made of any more go.
+    let stored: HashMap<String, (i64, Option<String>)> =
+        tx.platforms()?.into_iter().map(|(id, fp, digest)| (fp, (id, digest))).collect();
+    let gone: Vec<i64> = stored.iter().filter(|(fp, _)| !groups.contains_key(*fp)).map(|(_, (id, _))| *id).collect();
+    tx.delete_platforms(&gone)?;
+    let assigned: HashMap<String, i64> = tx.assignments()?.into_iter().collect();
+    let platforms: Vec<Platform> = groups.values().map(|(input, _)| Platform::new(input, tables)).collect();
     let all_keys: Vec<String> =
-        platforms.iter().flat_map(|(_, k)| k.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
-    let advisories = tx.advisories_by_keys(&all_keys, None)?;
-    let mut index = Index::new();
-    for a in &advisories {
-        index.add(&a.advisory, tables);
-    }
+        platforms.iter().flat_map(|p| p.keys().iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+    mark("platforms diffed");
+    let docs = tx.advisory_docs_by_keys(&all_keys, None)?;
+    mark("advisories read");
+    let index = build_index(&docs, tables)?;
+    mark("index built");
     let mut run = MatchRun {
         kind: "full".into(),
         platforms: platforms.len(),
         advisories_indexed: indexed,
-        advisories_considered: advisories.len(),
+        advisories_considered: docs.len(),
         ..MatchRun::default()
     };
-    drop(advisories);
-    for ((fingerprint, (_, asset_ids)), (platform, keys)) in groups.iter().zip(&platforms) {
-        let id = tx.add_platform(fingerprint, keys)?;
+    drop(docs);
+    let verdicts = evaluate_all(&index, &platforms);
+    mark("evaluated");
+    for (((fingerprint, (_, asset_ids)), platform), verdicts) in groups.iter().zip(&platforms).zip(&verdicts) {
+        let (id, old_digest) = match stored.get(fingerprint) {
+            Some((id, digest)) => (*id, digest.as_deref()),
+            None => (tx.add_platform(fingerprint, platform.keys())?, None),
+        };
         for a in asset_ids {
-            tx.assign(a, id)?;
+            if assigned.get(a) != Some(&id) {
+                tx.assign(a, id)?;
+            }
         }
         run.assets += asset_ids.len();
-        let verdicts = index.evaluate(platform, None);
         run.verdicts += verdicts.len();
-        tx.replace_verdicts(id, None, &verdicts)?;
+        let digest = digest(verdicts);
+        if old_digest != Some(digest.as_str()) {
+            tx.replace_verdicts(id, None, verdicts, Some(&digest))?;
+            run.platforms_written += 1;
+        }
     }
+    mark("written");
     let summary = serde_json::to_string(&run).unwrap_or_default();
     tx.commit(at, "full", Some(plant_version), &summary)?;
+    mark("committed");
     Ok(run)
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+}
+
+/// Decodes stored advisories and indexes their statements, in parallel chunks merged in order.
+fn build_index(docs: &[(i64, String)], tables: &Tables) -> Result<Index, StoreError> {
+    let build = |part: &[(i64, String)]| -> Result<Index, StoreError> {
+        let mut index = Index::new();
+        for (key, doc) in part {
+            match crate::decode::advisory(doc) {
+                Ok(a) => index.add(&a, tables),
+                Err(_) => index.add(&store::decode_advisory(*key, doc)?.advisory, tables),
+            }
+        }
+        Ok(index)
+    };
+    let threads = threads();
+    if threads == 1 || docs.len() < 64 {
+        return build(docs);
+    }
+    let chunk = docs.len().div_ceil(threads);
+    let parts: Vec<Result<Index, StoreError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = docs.chunks(chunk).map(|part| s.spawn(move || build(part))).collect();
+        handles
+            .into_iter()
+            .zip(docs.chunks(chunk))
+            .map(|(h, part)| h.join().unwrap_or_else(|_| build(part)))
+            .collect()
+    });
+    let mut index = Index::new();
+    for part in parts {
+        index.merge(part?);
+    }
+    Ok(index)
+}
+
+/// Evaluates every platform, on as many threads as the machine has cores (the index is shared,
+/// read-only); the result is in the order of `platforms`.
+fn evaluate_all(index: &Index, platforms: &[Platform]) -> Vec<Vec<model::finding::Verdict>> {
+    let threads = threads();
+    if threads == 1 || platforms.len() < 8 {
+        return platforms.iter().map(|p| index.evaluate(p, None)).collect();
+    }
+    let chunk = platforms.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = platforms
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|p| index.evaluate(p, None)).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(platforms.len());
+        for (h, part) in handles.into_iter().zip(platforms.chunks(chunk)) {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                // A panicking evaluation is a bug; evaluate that chunk again on this thread so the
+                // panic surfaces here rather than being swallowed.
+                Err(_) => out.extend(part.iter().map(|p| index.evaluate(p, None))),
+            }
+        }
+        out
+    })
 }
 
 fn run_incremental<S: Store + MatchStore + ?Sized>(store: &mut S, at: &str) -> Result<MatchRun, StoreError> {
@@ -151,18 +252,16 @@ fn run_incremental<S: Store + MatchStore + ?Sized>(store: &mut S, at: &str) -> R
             platforms.push((id, Platform::new(&input, tables)));
         }
         let platform_keys: Vec<String> =
-            platforms.iter().flat_map(|(_, p)| p.keys()).collect::<BTreeSet<_>>().into_iter().collect();
-        let advisories = tx.advisories_by_keys(&platform_keys, Some(&vulns))?;
-        let mut index = Index::new();
-        for a in &advisories {
-            index.add(&a.advisory, tables);
-        }
-        run.advisories_considered = advisories.len();
+            platforms.iter().flat_map(|(_, p)| p.keys().iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+        let docs = tx.advisory_docs_by_keys(&platform_keys, Some(&vulns))?;
+        let index = build_index(&docs, tables)?;
+        run.advisories_considered = docs.len();
         run.platforms = platforms.len();
         for (id, platform) in &platforms {
             let verdicts = index.evaluate(platform, Some(&only));
             run.verdicts += verdicts.len();
-            tx.replace_verdicts(*id, Some(&vulns), &verdicts)?;
+            tx.replace_verdicts(*id, Some(&vulns), &verdicts, None)?;
+            run.platforms_written += 1;
         }
     }
     let summary = serde_json::to_string(&run).unwrap_or_default();

@@ -214,9 +214,7 @@ pub fn comparator_name(scheme: &str, profile: Profile) -> String {
 /// Compares two versions under a vers type. `profile` is used by `generic` only; unsupported
 /// types use the generic profile.
 pub fn compare_versions(scheme: &str, a: &str, b: &str, profile: Profile) -> Result<Ordering, VersError> {
-    let via_profile = |p: Profile| {
-        version::compare(a, b, p).map_err(|e| bad_version(scheme, &e.version, e.reason))
-    };
+    let via_profile = |p: Profile| version::compare(a, b, p).map_err(|e| bad_version(scheme, &e.version, e.reason));
     match kind(scheme) {
         Kind::Generic => via_profile(profile),
         Kind::Unsupported => via_profile(Profile::Generic),
@@ -321,7 +319,9 @@ impl VersRange {
         let no_ne: Vec<&Constraint> = self.constraints.iter().filter(|c| c.comparator != Comparator::Ne).collect();
         for pair in no_ne.windows(2) {
             let [a, b] = pair else { continue };
-            if a.comparator == Comparator::Eq && !matches!(b.comparator, Comparator::Eq | Comparator::Gt | Comparator::Ge) {
+            if a.comparator == Comparator::Eq
+                && !matches!(b.comparator, Comparator::Eq | Comparator::Gt | Comparator::Ge)
+            {
                 return Err(VersError::Invalid(format!("`{}` may not be followed by `{}`", shown(a), shown(b))));
             }
         }
@@ -448,7 +448,9 @@ fn parse_syntax(text: &str) -> Result<VersRange, VersError> {
         return Err(VersError::NotVers("missing `/` after the type"));
     };
     if !valid_type(scheme) {
-        return Err(VersError::Invalid(format!("`{scheme}` is not a type (ASCII letter, then letters, digits, `.`, `-`)")));
+        return Err(VersError::Invalid(format!(
+            "`{scheme}` is not a type (ASCII letter, then letters, digits, `.`, `-`)"
+        )));
     }
     if scheme.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(VersError::NonCanonical("the type must be lowercase"));
@@ -557,7 +559,9 @@ mod tests {
 
     #[test]
     fn hostile_inputs_do_not_panic() {
-        for t in ["", "vers:", "vers:/", "vers:a/", "vers:a/%", "vers:a/%4", "vers:a/>", "vers:a/!=", "vers:pypi/<1|<2|<3"] {
+        for t in
+            ["", "vers:", "vers:/", "vers:a/", "vers:a/%", "vers:a/%4", "vers:a/>", "vers:a/!=", "vers:pypi/<1|<2|<3"]
+        {
             let _ = VersRange::parse(t);
             let _ = VersRange::parse_unsorted(t, Profile::Generic);
         }

@@ -25,9 +25,10 @@
 //!      `beta`/`b` < `milestone`/`m` < `pre`/`preview` < `rc`/`c`/`cr` < any other short word
 //!      (alphabetically);
 //!    - **post-release** words, in this order at the same position: `build`/`bld` <
-//!      `patch`/`p`/`pl`/`post`/`fix` < `hotfix`/`hf` < `update`/`upd`/`cu`/`mp` <
-//!      `sp`/`service pack` < `fp`/`feature pack` < `r`/`rev`/`revision` < any other short
-//!      word under a profile that reads unknown words as post-release;
+//!      `patch`/`p`/`pl`/`post`/`fix`/`security patch` < `hotfix`/`hf`/`hotfixrev` <
+//!      `update`/`upd`/`cu`/`mp` < `sp`/`service pack` < `fp`/`feature pack` <
+//!      `r`/`rev`/`revision` < a profile's own qualifiers < any other short word under a
+//!      profile that reads unknown words as post-release (then alphabetically);
 //!    - **neutral** words `ga`, `final`, `release`, `stable` say "this is the release" and are
 //!      skipped (`1.0-final` = `1.0`, `v2.5-GA-01-22261` = `2.5-01-22261`);
 //!    - any other word of four letters or more is free text: the string is no version

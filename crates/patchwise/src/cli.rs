@@ -192,6 +192,10 @@ pub enum IntelCmd {
         /// Refuse a bundle unless a trusted key's signature on it holds.
         #[arg(long)]
         require_signature: bool,
+        /// Only import; leave the findings to the next `patchwise match` (by default the new and
+        /// changed advisories are matched against the plant right away).
+        #[arg(long)]
+        no_match: bool,
         #[arg(long)]
         json: bool,
     },

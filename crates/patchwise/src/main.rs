@@ -72,12 +72,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             findings_cmd::findings(&open_existing(&db)?, &args.into_filter(), json)
         }
         Command::Explain { finding, json } => findings_cmd::explain(&open_existing(&db)?, &finding, json),
-        Command::Intel(IntelCmd::Import { paths, trust, require_signature, json }) => {
+        Command::Intel(IntelCmd::Import { paths, trust, require_signature, no_match, json }) => {
             let trust = intel_cmd::trust(&trust, require_signature)?;
             let mut store = SqliteStore::open(&db)?;
             let code =
                 intel_cmd::import(&mut store, &paths, &now_rfc3339(), &trust, json, spinner("importing intelligence"))?;
-            findings_cmd::after_intel(&mut store, json)?;
+            if !no_match {
+                findings_cmd::after_intel(&mut store, json)?;
+            }
             Ok(code)
         }
         Command::Intel(IntelCmd::Sync { source, cache, nvd_api_key, base_url, nvd_delay, json }) => {

@@ -19,9 +19,12 @@ CREATE INDEX advisory_keys_advisory ON advisory_keys (advisory);
 
 -- A platform: what matching knows about an asset (identity and components), one row per distinct
 -- content; assets made of the same things share one.
+-- `verdicts_digest` is a digest of the platform's verdicts as last written in whole (NULL after an
+-- incremental change): a full match that computes the same verdicts writes nothing.
 CREATE TABLE platforms (
-    id          INTEGER PRIMARY KEY,
-    fingerprint TEXT NOT NULL UNIQUE
+    id              INTEGER PRIMARY KEY,
+    fingerprint     TEXT NOT NULL UNIQUE,
+    verdicts_digest TEXT
 ) STRICT;
 
 CREATE TABLE platform_keys (
@@ -61,3 +64,8 @@ CREATE TABLE match_state (
     last_summary          TEXT
 ) STRICT;
 INSERT INTO match_state (id, plant_version) VALUES (1, 0);
+
+-- Covering indexes: matching reads every asset's identity and components without touching the
+-- wide rows that hold the full records.
+CREATE INDEX assets_match ON assets (id, vendor, product, model, firmware);
+CREATE INDEX asset_components_match ON asset_components (asset_id, ord, kind, vendor, name, version, cpe, purl);

@@ -370,6 +370,16 @@ pub struct StoredAdvisory {
     pub advisory: Advisory,
 }
 
+/// Decodes a stored advisory document as returned by [`MatchTx::advisory_docs_by_keys`].
+pub fn decode_advisory(key: i64, doc: &str) -> Result<StoredAdvisory, StoreError> {
+    let advisory: Advisory = serde_json::from_str(doc).map_err(|e| StoreError::Corrupt {
+        path: String::from("(database)"),
+        what: format!("advisory row {key}"),
+        message: e.to_string(),
+    })?;
+    Ok(StoredAdvisory { key, advisory })
+}
+
 /// Where matching stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchState {
@@ -401,27 +411,35 @@ pub trait MatchTx {
     /// Replaces an advisory's keys and marks it matched.
     fn set_advisory_keys(&mut self, advisory: i64, keys: &[(String, String)]) -> Result<(), StoreError>;
     /// The advisories with a statement under one of `keys` (and, with `vulnerabilities`, about
-    /// one of those), sorted by key.
-    fn advisories_by_keys(
+    /// one of those), sorted by row key, as stored JSON documents (the caller decodes them, in
+    /// parallel if it likes; [`decode_advisory`] does it with the store's error).
+    fn advisory_docs_by_keys(
         &self,
         keys: &[String],
         vulnerabilities: Option<&[String]>,
-    ) -> Result<Vec<StoredAdvisory>, StoreError>;
+    ) -> Result<Vec<(i64, String)>, StoreError>;
     /// Platforms with one of `keys`: (platform id, fingerprint), sorted by id.
     fn platforms_by_keys(&self, keys: &[String]) -> Result<Vec<(i64, String)>, StoreError>;
-    /// Forgets every platform, assignment and verdict (a full match starts here).
-    fn reset_platforms(&mut self) -> Result<(), StoreError>;
+    /// Every stored platform: (id, fingerprint, digest of its verdicts as last written whole),
+    /// sorted by id.
+    fn platforms(&self) -> Result<Vec<(i64, String, Option<String>)>, StoreError>;
+    /// Every asset's platform: (asset id, platform id), sorted by asset id.
+    fn assignments(&self) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Removes platforms (with their keys, verdicts and assignments).
+    fn delete_platforms(&mut self, ids: &[i64]) -> Result<(), StoreError>;
     /// Adds a platform with its keys; returns its id.
     fn add_platform(&mut self, fingerprint: &str, keys: &[String]) -> Result<i64, StoreError>;
     /// Says which platform an asset is.
     fn assign(&mut self, asset: &str, platform: i64) -> Result<(), StoreError>;
-    /// Replaces a platform's verdicts: all of them, or with `vulnerabilities` only those about
-    /// one of them.
+    /// Replaces a platform's verdicts: all of them (then `digest` is recorded as the digest of
+    /// the new set), or with `vulnerabilities` only those about one of them (then the recorded
+    /// digest is cleared).
     fn replace_verdicts(
         &mut self,
         platform: i64,
         vulnerabilities: Option<&[String]>,
         verdicts: &[Verdict],
+        digest: Option<&str>,
     ) -> Result<(), StoreError>;
     /// Commits. A full match records the plant version it saw (`plant_version`); `summary` is
     /// kept as the last run's summary (JSON).

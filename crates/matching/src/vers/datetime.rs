@@ -42,13 +42,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 fn parse(v: &str) -> Result<Instant<'_>, VersError> {
     let err = || bad_version("datetime", v, "expected an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS[.f](Z|±HH:MM))");
     let b = v.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
         return Err(err());
     }
     let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)) =

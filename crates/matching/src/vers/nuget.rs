@@ -42,13 +42,9 @@ fn parse(v: &str) -> Result<NuGet<'_>, VersError> {
         return Err(err("invalid release label"));
     }
     let mut parts: [&[u8]; 4] = [&[]; 4];
-    let mut n = 0;
-    for p in core.split('.') {
-        if n == 4 {
-            return Err(err("more than four numeric parts"));
-        }
-        parts[n] = number(p).ok_or_else(|| err("numeric parts expected"))?;
-        n += 1;
+    for (n, p) in core.split('.').enumerate() {
+        let slot = parts.get_mut(n).ok_or_else(|| err("more than four numeric parts"))?;
+        *slot = number(p).ok_or_else(|| err("numeric parts expected"))?;
     }
     Ok(NuGet { parts, label })
 }

@@ -54,11 +54,8 @@ impl Reader<'_> {
     /// Reads one of `words` (longest first), returning its index.
     fn word(&mut self, words: &[&str]) -> Option<usize> {
         let rest = &self.s[self.pos..];
-        let (i, w) = words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| rest.starts_with(w.as_bytes()))
-            .max_by_key(|(_, w)| w.len())?;
+        let (i, w) =
+            words.iter().enumerate().filter(|(_, w)| rest.starts_with(w.as_bytes())).max_by_key(|(_, w)| w.len())?;
         self.pos += w.len();
         Some(i)
     }

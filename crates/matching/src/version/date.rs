@@ -35,9 +35,7 @@ pub(super) fn parse(version: &str) -> Result<(u32, u32, u32), VersionError> {
     };
     let (y, m, d) = match b.len() {
         8 => (digits(0..4), digits(4..6), digits(6..8)),
-        10 if matches!(b[4], b'-' | b'.' | b'/' | b'_') && b[7] == b[4] => {
-            (digits(0..4), digits(5..7), digits(8..10))
-        }
+        10 if matches!(b[4], b'-' | b'.' | b'/' | b'_') && b[7] == b[4] => (digits(0..4), digits(5..7), digits(8..10)),
         _ => return Err(err("not a date (expected YYYY-MM-DD, YYYY.MM.DD, YYYY/MM/DD or YYYYMMDD)")),
     };
     let (Some(y), Some(m), Some(d)) = (y, m, d) else {

@@ -43,63 +43,61 @@ enum Meaning {
     Word(Class, u8),
     /// "This is the release": skipped.
     Neutral,
+    /// The first of a two-word qualifier: the second word and the qualifier's order.
+    FirstOf(&'static str, u8),
 }
 
-/// Words every profile knows (lower case).
-const COMMON_WORDS: &[(&str, Meaning)] = &[
-    ("dev", Meaning::Word(Class::Pre, PRE_DEV)),
-    ("snapshot", Meaning::Word(Class::Pre, PRE_DEV)),
-    ("nightly", Meaning::Word(Class::Pre, PRE_DEV)),
-    ("alpha", Meaning::Word(Class::Pre, PRE_ALPHA)),
-    ("a", Meaning::Word(Class::Pre, PRE_ALPHA)),
-    ("beta", Meaning::Word(Class::Pre, PRE_BETA)),
-    ("b", Meaning::Word(Class::Pre, PRE_BETA)),
-    ("milestone", Meaning::Word(Class::Pre, PRE_MILESTONE)),
-    ("m", Meaning::Word(Class::Pre, PRE_MILESTONE)),
-    ("pre", Meaning::Word(Class::Pre, PRE_PREVIEW)),
-    ("preview", Meaning::Word(Class::Pre, PRE_PREVIEW)),
-    ("rc", Meaning::Word(Class::Pre, PRE_RC)),
-    ("c", Meaning::Word(Class::Pre, PRE_RC)),
-    ("cr", Meaning::Word(Class::Pre, PRE_RC)),
-    ("build", Meaning::Word(Class::Post, POST_BUILD)),
-    ("bld", Meaning::Word(Class::Post, POST_BUILD)),
-    ("patch", Meaning::Word(Class::Post, POST_PATCH)),
-    ("p", Meaning::Word(Class::Post, POST_PATCH)),
-    ("pl", Meaning::Word(Class::Post, POST_PATCH)),
-    ("post", Meaning::Word(Class::Post, POST_PATCH)),
-    ("fix", Meaning::Word(Class::Post, POST_PATCH)),
-    ("hotfix", Meaning::Word(Class::Post, POST_HOTFIX)),
-    ("hf", Meaning::Word(Class::Post, POST_HOTFIX)),
-    ("hotfixrev", Meaning::Word(Class::Post, POST_HOTFIX)),
-    ("update", Meaning::Word(Class::Post, POST_UPDATE)),
-    ("upd", Meaning::Word(Class::Post, POST_UPDATE)),
-    ("cu", Meaning::Word(Class::Post, POST_UPDATE)),
-    ("mp", Meaning::Word(Class::Post, POST_UPDATE)),
-    ("sp", Meaning::Word(Class::Post, POST_SERVICE_PACK)),
-    ("servicepack", Meaning::Word(Class::Post, POST_SERVICE_PACK)),
-    ("fp", Meaning::Word(Class::Post, POST_FEATURE_PACK)),
-    ("featurepack", Meaning::Word(Class::Post, POST_FEATURE_PACK)),
-    ("r", Meaning::Word(Class::Post, POST_REVISION)),
-    ("rev", Meaning::Word(Class::Post, POST_REVISION)),
-    ("revision", Meaning::Word(Class::Post, POST_REVISION)),
-    ("ga", Meaning::Neutral),
-    ("final", Meaning::Neutral),
-    ("release", Meaning::Neutral),
-    ("stable", Meaning::Neutral),
-];
+/// Words every profile knows, given in lower case.
+fn common_word(lower: &[u8]) -> Option<Meaning> {
+    use Class::{Post, Pre};
+    Some(match lower {
+        b"dev" | b"snapshot" | b"nightly" => Meaning::Word(Pre, PRE_DEV),
+        b"alpha" | b"a" => Meaning::Word(Pre, PRE_ALPHA),
+        b"beta" | b"b" => Meaning::Word(Pre, PRE_BETA),
+        b"milestone" | b"m" => Meaning::Word(Pre, PRE_MILESTONE),
+        b"pre" | b"preview" => Meaning::Word(Pre, PRE_PREVIEW),
+        b"rc" | b"c" | b"cr" => Meaning::Word(Pre, PRE_RC),
+        b"build" | b"bld" => Meaning::Word(Post, POST_BUILD),
+        b"patch" | b"p" | b"pl" | b"post" | b"fix" => Meaning::Word(Post, POST_PATCH),
+        b"hotfix" | b"hf" | b"hotfixrev" => Meaning::Word(Post, POST_HOTFIX),
+        b"update" | b"upd" | b"cu" | b"mp" => Meaning::Word(Post, POST_UPDATE),
+        b"sp" | b"servicepack" => Meaning::Word(Post, POST_SERVICE_PACK),
+        b"fp" | b"featurepack" => Meaning::Word(Post, POST_FEATURE_PACK),
+        b"r" | b"rev" | b"revision" => Meaning::Word(Post, POST_REVISION),
+        b"ga" | b"final" | b"release" | b"stable" => Meaning::Neutral,
+        // Qualifiers written as two words: `Service Pack 1`, `Feature Pack 3`, `Security Patch 1`.
+        b"service" => Meaning::FirstOf("pack", POST_SERVICE_PACK),
+        b"feature" => Meaning::FirstOf("pack", POST_FEATURE_PACK),
+        b"security" => Meaning::FirstOf("patch", POST_PATCH),
+        _ => return None,
+    })
+}
 
-/// Qualifiers written as two words, read as one.
-const TWO_WORDS: &[(&str, &str, u8)] =
-    &[("service", "pack", POST_SERVICE_PACK), ("feature", "pack", POST_FEATURE_PACK), ("security", "patch", POST_PATCH)];
+fn common_prefix(lower: &[u8]) -> bool {
+    matches!(lower, b"v" | b"ver" | b"version" | b"rev" | b"r" | b"fw" | b"firmware" | b"sv" | b"build")
+}
 
-const COMMON_PREFIXES: &[&str] = &["v", "ver", "version", "rev", "r", "fw", "firmware", "sv", "build"];
+/// The longest word looked up; longer words are never keywords.
+const MAX_KEYWORD: usize = 12;
+
+/// `word` in lower case in a stack buffer, or `None` when it is too long to be a keyword.
+fn lowered(word: &[u8]) -> Option<([u8; MAX_KEYWORD], usize)> {
+    if word.len() > MAX_KEYWORD {
+        return None;
+    }
+    let mut buf = [0u8; MAX_KEYWORD];
+    for (d, c) in buf.iter_mut().zip(word) {
+        *d = c.to_ascii_lowercase();
+    }
+    Some((buf, word.len()))
+}
 
 /// The per-profile differences from the generic algorithm.
 #[derive(Debug)]
 pub(super) struct Rules {
-    /// Prefix words in addition to [`COMMON_PREFIXES`].
+    /// Prefix words (lower case) in addition to the common ones.
     prefixes: &'static [&'static str],
-    /// Words looked up before [`COMMON_WORDS`].
+    /// Words (lower case) looked up before the common ones.
     words: &'static [(&'static str, Meaning)],
     /// Class of unknown words of up to three letters.
     unknown: Class,
@@ -132,7 +130,11 @@ enum Token<'a> {
     /// Digits without leading zeros (empty for zero).
     Num(&'a [u8]),
     /// A word; `text` is kept only where it decides order (unknown words, letter suffixes).
-    Word { class: Class, order: u8, text: Option<&'a [u8]> },
+    Word {
+        class: Class,
+        order: u8,
+        text: Option<&'a [u8]>,
+    },
     Wild,
 }
 
@@ -190,7 +192,9 @@ impl<'a> Tokens<'a> {
     }
 
     fn is_prefix(&self, word: &[u8]) -> bool {
-        COMMON_PREFIXES.iter().chain(self.rules.prefixes).any(|p| eq_word(word, p))
+        let Some((buf, len)) = lowered(word) else { return false };
+        let lower = &buf[..len];
+        common_prefix(lower) || self.rules.prefixes.iter().any(|p| p.as_bytes() == lower)
     }
 
     fn is_sep(&self, c: u8) -> bool {
@@ -261,23 +265,33 @@ impl<'a> Tokens<'a> {
             if !attached && !followed && word.iter().all(|&b| b == b'x' || b == b'X') && word.len() <= 3 {
                 return Ok(Some(Token::Wild));
             }
-            let meaning = if let Some(&(_, second, order)) = TWO_WORDS.iter().find(|(w, ..)| eq_word(word, w)) {
-                // Two-word qualifiers: `Service Pack 1`, `Feature Pack 3`, `Security Patch 1`.
-                let mut p = end;
-                while p < self.s.len() && self.is_sep(self.s[p]) {
-                    p += 1;
+            let meaning = lowered(word).and_then(|(buf, len)| {
+                let lower = &buf[..len];
+                self.rules
+                    .words
+                    .iter()
+                    .find(|(w, _)| w.as_bytes() == lower)
+                    .map(|&(_, m)| m)
+                    .or_else(|| common_word(lower))
+            });
+            let meaning = match meaning {
+                Some(Meaning::FirstOf(second, order)) => {
+                    let mut p = end;
+                    while p < self.s.len() && self.is_sep(self.s[p]) {
+                        p += 1;
+                    }
+                    let second_end = self.letters_end(p);
+                    if !eq_word(&self.s[p..second_end], second) {
+                        return Err(Problem::Word(start, end));
+                    }
+                    self.pos = second_end;
+                    Some(Meaning::Word(Class::Post, order))
                 }
-                let second_end = self.letters_end(p);
-                if !eq_word(&self.s[p..second_end], second) {
-                    return Err(Problem::Word(start, end));
-                }
-                self.pos = second_end;
-                Some(Meaning::Word(Class::Post, order))
-            } else {
-                self.rules.words.iter().chain(COMMON_WORDS).find(|(w, _)| eq_word(word, w)).map(|&(_, m)| m)
+                other => other,
             };
             match meaning {
                 Some(Meaning::Neutral) => continue,
+                Some(Meaning::FirstOf(..)) => return Err(Problem::Word(start, end)),
                 Some(Meaning::Word(class, order)) => return Ok(Some(Token::Word { class, order, text: None })),
                 None if word.len() <= 3 => {
                     return Ok(Some(Token::Word { class: self.rules.unknown, order: UNKNOWN, text: Some(word) }));
@@ -300,9 +314,7 @@ fn cmp_digits(a: &[u8], b: &[u8]) -> Ordering {
 
 fn cmp_text(a: Option<&[u8]>, b: Option<&[u8]>) -> Ordering {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            a.iter().map(u8::to_ascii_lowercase).cmp(b.iter().map(u8::to_ascii_lowercase))
-        }
+        (Some(a), Some(b)) => a.iter().map(u8::to_ascii_lowercase).cmp(b.iter().map(u8::to_ascii_lowercase)),
         _ => Ordering::Equal,
     }
 }

@@ -90,13 +90,19 @@ pub(super) fn compare(a: &str, b: &str) -> Result<Ordering, VersionError> {
         (true, true) | (false, false) => cmp_fields(fa, fb),
         (true, false) => {
             let Some(rest) = fb.get(2..).filter(|r| !r.is_empty()) else {
-                return Err(VersionError::new(b, "has no build number to compare with build-only `".to_string() + a + "`"));
+                return Err(VersionError::new(
+                    b,
+                    "has no build number to compare with build-only `".to_string() + a + "`",
+                ));
             };
             cmp_fields(fa, rest)
         }
         (false, true) => {
             let Some(rest) = fa.get(2..).filter(|r| !r.is_empty()) else {
-                return Err(VersionError::new(a, "has no build number to compare with build-only `".to_string() + b + "`"));
+                return Err(VersionError::new(
+                    a,
+                    "has no build number to compare with build-only `".to_string() + b + "`",
+                ));
             };
             cmp_fields(rest, fb)
         }

@@ -158,11 +158,11 @@ impl MatchTx for SqliteMatchTx<'_> {
         Ok(())
     }
 
-    fn advisories_by_keys(
+    fn advisory_docs_by_keys(
         &self,
         keys: &[String],
         vulnerabilities: Option<&[String]>,
-    ) -> Result<Vec<StoredAdvisory>, StoreError> {
+    ) -> Result<Vec<(i64, String)>, StoreError> {
         let mut rowids: Vec<i64> = Vec::new();
         for chunk in keys.chunks(CHUNK) {
             let sql = match vulnerabilities {
@@ -192,8 +192,7 @@ impl MatchTx for SqliteMatchTx<'_> {
         for key in rowids {
             let mut rows = stmt.query([key]).at(self.path)?;
             if let Some(r) = rows.next().at(self.path)? {
-                let doc = r.get_ref(0).and_then(|v| Ok(v.as_str()?)).at(self.path)?;
-                out.push(decode_advisory(self.path, key, doc)?);
+                out.push((key, r.get(0).at(self.path)?));
             }
         }
         Ok(out)
@@ -221,12 +220,26 @@ impl MatchTx for SqliteMatchTx<'_> {
         Ok(out)
     }
 
-    fn reset_platforms(&mut self) -> Result<(), StoreError> {
-        self.tx
-            .execute_batch(
-                "DELETE FROM verdicts; DELETE FROM asset_platforms; DELETE FROM platform_keys; DELETE FROM platforms;",
-            )
-            .at(self.path)
+    fn platforms(&self) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+        let mut stmt =
+            self.tx.prepare_cached("SELECT id, fingerprint, verdicts_digest FROM platforms ORDER BY id").at(self.path)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).at(self.path)?;
+        rows.collect::<Result<Vec<_>, _>>().at(self.path)
+    }
+
+    fn assignments(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt =
+            self.tx.prepare_cached("SELECT asset_id, platform FROM asset_platforms ORDER BY asset_id").at(self.path)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).at(self.path)?;
+        rows.collect::<Result<Vec<_>, _>>().at(self.path)
+    }
+
+    fn delete_platforms(&mut self, ids: &[i64]) -> Result<(), StoreError> {
+        let mut del = self.tx.prepare_cached("DELETE FROM platforms WHERE id = ?1").at(self.path)?;
+        for id in ids {
+            del.execute([id]).at(self.path)?;
+        }
+        Ok(())
     }
 
     fn add_platform(&mut self, fingerprint: &str, keys: &[String]) -> Result<i64, StoreError> {
@@ -261,7 +274,14 @@ impl MatchTx for SqliteMatchTx<'_> {
         platform: i64,
         vulnerabilities: Option<&[String]>,
         verdicts: &[Verdict],
+        digest: Option<&str>,
     ) -> Result<(), StoreError> {
+        let digest = if vulnerabilities.is_some() { None } else { digest };
+        self.tx
+            .prepare_cached("UPDATE platforms SET verdicts_digest = ?2 WHERE id = ?1")
+            .at(self.path)?
+            .execute(params![platform, digest])
+            .at(self.path)?;
         match vulnerabilities {
             None => {
                 self.tx
@@ -405,7 +425,8 @@ pub(crate) fn summary(conn: &Connection, path: &str) -> Result<FindingSummary, S
     let mut s = FindingSummary::default();
     let mut stmt = conn
         .prepare_cached(
-            "SELECT v.status, v.confidence, count(*) FROM verdicts v JOIN asset_platforms ap ON ap.platform = v.platform \
+            "WITH n AS (SELECT platform, count(*) AS assets FROM asset_platforms GROUP BY platform) \
+             SELECT v.status, v.confidence, sum(n.assets) FROM verdicts v JOIN n ON n.platform = v.platform \
              GROUP BY v.status, v.confidence",
         )
         .at(path)?;
@@ -421,7 +442,8 @@ pub(crate) fn summary(conn: &Connection, path: &str) -> Result<FindingSummary, S
     s.by_status.sort();
     let open_kev: i64 = conn
         .query_row(
-            "SELECT count(*) FROM verdicts v JOIN asset_platforms ap ON ap.platform = v.platform \
+            "WITH n AS (SELECT platform, count(*) AS assets FROM asset_platforms GROUP BY platform) \
+             SELECT coalesce(sum(n.assets), 0) FROM verdicts v JOIN n ON n.platform = v.platform \
              WHERE v.status IN ('affected', 'under-investigation') AND EXISTS (SELECT 1 FROM kev k WHERE k.cve = v.vulnerability)",
             [],
             |r| r.get(0),
@@ -430,8 +452,8 @@ pub(crate) fn summary(conn: &Connection, path: &str) -> Result<FindingSummary, S
     s.open_kev = count(path, open_kev)?;
     let assets: i64 = conn
         .query_row(
-            "SELECT count(DISTINCT ap.asset_id) FROM asset_platforms ap \
-             WHERE EXISTS (SELECT 1 FROM verdicts v WHERE v.platform = ap.platform AND v.status IN ('affected', 'under-investigation'))",
+            "SELECT count(*) FROM asset_platforms ap WHERE ap.platform IN \
+             (SELECT platform FROM verdicts WHERE status IN ('affected', 'under-investigation'))",
             [],
             |r| r.get(0),
         )
