@@ -63,7 +63,9 @@ CREATE TABLE match_state (
     last_kind             TEXT,
     last_summary          TEXT
 ) STRICT;
-INSERT INTO match_state (id, plant_version) VALUES (1, 0);
+-- A database migrated with a plant in it starts counted as written (one per logged import), so the
+-- first match after the upgrade is a full one.
+INSERT INTO match_state (id, plant_version) VALUES (1, (SELECT count(*) FROM imports));
 
 -- Covering indexes: matching reads every asset's identity and components without touching the
 -- wide rows that hold the full records.

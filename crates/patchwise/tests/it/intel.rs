@@ -2,17 +2,6 @@
 
 use super::*;
 
-/// `../shared/fixtures/<rel>`; `None` with a message when absent, a failure under `CI=true`.
-fn fixture(rel: &str) -> Option<PathBuf> {
-    let p = repo_root().join("../shared/fixtures").join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(std::env::var("CI").map_or(true, |v| v != "true"), "fixture {} is missing and CI=true", p.display());
-    eprintln!("skipping: fixture {} is absent", p.display());
-    None
-}
-
 #[test]
 fn importing_the_real_feeds_brings_every_fact_together_with_provenance() {
     let (Some(kev), Some(csaf), Some(nvd), Some(vr)) =

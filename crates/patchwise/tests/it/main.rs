@@ -6,6 +6,7 @@
 mod cli;
 mod imports;
 mod intel;
+mod matching;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -35,6 +36,17 @@ pub fn ok(db: &Path, args: &[&str]) -> String {
     let o = run(db, args);
     assert!(o.status.success(), "patchwise {args:?} failed: {}", stderr(&o));
     stdout(&o)
+}
+
+/// `../shared/fixtures/<rel>`; `None` with a message when absent, a failure under `CI=true`.
+pub fn fixture(rel: &str) -> Option<PathBuf> {
+    let p = repo_root().join("../shared/fixtures").join(rel);
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(std::env::var("CI").map_or(true, |v| v != "true"), "fixture {} is missing and CI=true", p.display());
+    eprintln!("skipping: fixture {} is absent", p.display());
+    None
 }
 
 pub fn repo_root() -> PathBuf {

@@ -379,7 +379,7 @@ fn migrates_a_version_1_database_and_keeps_the_plant() {
 
     let mut migrated = SqliteStore::open(&old).unwrap();
     assert_eq!(user_version(&old), SqliteStore::SCHEMA_VERSION);
-    assert_eq!(SqliteStore::SCHEMA_VERSION, 3);
+    assert_eq!(SqliteStore::SCHEMA_VERSION, 4);
     assert_eq!(migrated.plant().unwrap(), current.store.plant().unwrap());
     assert_eq!(migrated.imports().unwrap().len(), 2);
     // Schema and content alike: the migrated file is what a fresh database would hold.
@@ -441,7 +441,7 @@ fn migrates_a_version_2_database_and_counts_the_stored_warnings() {
         conn.execute_batch("DETACH DATABASE cur").unwrap();
     }
     let migrated = SqliteStore::open(&old).unwrap();
-    assert_eq!(user_version(&old), 3);
+    assert_eq!(user_version(&old), SqliteStore::SCHEMA_VERSION);
     assert_eq!(migrated.intel_quality(0).unwrap(), expected, "warnings stored before 0003 are counted");
     // Schema and content alike: the migrated file is what a fresh database would hold.
     assert_eq!(migrated.logical_dump().unwrap(), current.dump());
