@@ -14,6 +14,8 @@
 //!   `pypi`): converting ecosystem range syntaxes (`~2.5`, `^1.2`, `>=1,<2`) into vers is out of
 //!   scope; Patchwise reads vers and the CSAF loose forms (`intel::csaf::quality`) only.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::cmp::Ordering;
 
 use matching::vers::{self, Comparator, VersError, VersRange};
@@ -75,7 +77,11 @@ fn run_case(t: &Value) -> Result<(), String> {
             let v = strings(&input["versions"]);
             let got = vers::compare_versions(scheme, &v[0], &v[1], Profile::Generic).map_err(|e| e.to_string())?;
             let want = expected.as_bool().unwrap();
-            if (got == Ordering::Equal) == want { Ok(()) } else { Err(format!("{v:?}: got {got:?}, want equal={want}")) }
+            if (got == Ordering::Equal) == want {
+                Ok(())
+            } else {
+                Err(format!("{v:?}: got {got:?}, want equal={want}"))
+            }
         }
         "containment" => {
             let range = input["vers"].as_str().unwrap();

@@ -2,6 +2,8 @@
 //! advisory that publishes the form is given with each case, "issue" marks orderings the issue
 //! states where no advisory in the fixtures publishes both sides) and of `range` decisions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::cmp::Ordering;
 
 use matching::range::{self, Containment};
@@ -292,12 +294,11 @@ fn csaf_corpus_smoke() {
 fn collect(node: &serde_json::Value, out: &mut Vec<String>) {
     match node {
         serde_json::Value::Object(map) => {
-            if let (Some(cat), Some(name)) = (map.get("category").and_then(|c| c.as_str()), map.get("name")) {
-                if cat == "product_version" || cat == "product_version_range" {
-                    if let Some(n) = name.as_str() {
-                        out.push(n.to_string());
-                    }
-                }
+            let category = map.get("category").and_then(|c| c.as_str());
+            if let (Some("product_version" | "product_version_range"), Some(name)) =
+                (category, map.get("name").and_then(|n| n.as_str()))
+            {
+                out.push(name.to_string());
             }
             for v in map.values() {
                 collect(v, out);
