@@ -12,8 +12,8 @@ use model::advisory::{
     Advisory, AdvisoryKind, AffectedStatement, Configuration, Justification, ProductName, ProductStatus, Provenance,
     Remediation, Target, VersionSpec,
 };
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 #[derive(Deserialize)]
 struct Lean {

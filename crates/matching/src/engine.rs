@@ -212,7 +212,8 @@ impl Platform {
             first_words: Vec::new(),
         };
         // Derived CPEs of the device: hardware and firmware, by product name and resolved product.
-        if let Some(cpe_vendor) = input.vendor.as_deref().and_then(|v| tables.vendor(v)).and_then(|v| v.cpe_vendors.first())
+        if let Some(cpe_vendor) =
+            input.vendor.as_deref().and_then(|v| tables.vendor(v)).and_then(|v| v.cpe_vendors.first())
         {
             let mut names: Vec<&str> = Vec::new();
             if let Some(p) = input.product.as_deref() {
@@ -312,8 +313,12 @@ impl Platform {
     }
 }
 
+/// Part, vendor and product of a CPE (`o:redhat:enterprise_linux`), lower case: a statement
+/// naming the application `a:redhat:enterprise_linux` (a package stream on RHEL) is not about the
+/// operating system `o:redhat:enterprise_linux`.
 fn cpe_vp(c: &Cpe) -> Option<(String, String)> {
-    Some((c.vendor.as_text()?.to_lowercase(), c.product.as_text()?.to_lowercase()))
+    let part = c.part.as_text().unwrap_or("*").to_lowercase();
+    Some((format!("{part}:{}", c.vendor.as_text()?.to_lowercase()), c.product.as_text()?.to_lowercase()))
 }
 
 fn cpe_key(c: &Cpe) -> Option<String> {
@@ -430,6 +435,8 @@ struct NameKey {
     purl: Option<(String, String)>,
     /// Vendor and product of the statement's CPE (lower case).
     cpe_vp: Option<(String, String)>,
+    /// The version attribute of the statement's CPE, when it names one.
+    cpe_version: Option<String>,
     /// First words of every name of the statement (see [`Part::first_words`]).
     first_words: Vec<String>,
 }
@@ -481,14 +488,19 @@ impl NameKey {
             model_globs: Vec::new(),
             purl: p.purl.as_deref().and_then(purl_parts),
             cpe_vp: cpe.as_ref().and_then(cpe_vp),
+            cpe_version: cpe.as_ref().and_then(|c| c.version.as_text()).filter(|v| !v.is_empty()).map(str::to_string),
             first_words: Vec::new(),
         };
-        let mut words: Vec<String> =
-            [key.product.as_ref(), key.product_core.as_ref(), key.family.as_ref(), key.product_versioned.as_ref().map(|(b, _)| b)]
-                .into_iter()
-                .flatten()
-                .filter_map(|n| n.split(' ').next().map(str::to_string))
-                .collect();
+        let mut words: Vec<String> = [
+            key.product.as_ref(),
+            key.product_core.as_ref(),
+            key.family.as_ref(),
+            key.product_versioned.as_ref().map(|(b, _)| b),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.split(' ').next().map(str::to_string))
+        .collect();
         words.sort();
         words.dedup();
         key.first_words = words;
@@ -511,9 +523,12 @@ impl NameKey {
         {
             return Some((MatchBasis::Purl, format!("purl {}", part.purl.as_deref().unwrap_or_default())));
         }
-        if let (Some(a), Some(b)) = (&self.cpe_vp, &part.cpe_vp)
-            && a == b
-        {
+        if let (Some(a), Some(b)) = (&self.cpe_vp, &part.cpe_vp) {
+            // Both name a CPE: they decide (a package stream `a:redhat:enterprise_linux` is not
+            // the operating system `o:redhat:enterprise_linux`, whatever the names say).
+            if a != b {
+                return None;
+            }
             return Some((MatchBasis::Cpe, format!("cpe product {}:{}", b.0, b.1)));
         }
         let vk = self.vendor_key.as_deref()?;
@@ -777,7 +792,9 @@ impl Index {
                 for (i, part) in platform.parts.iter().enumerate() {
                     let Some((basis, matched)) = name.matches(part) else { continue };
                     let version = match basis {
-                        MatchBasis::Purl => part.purl.as_deref().and_then(purl_version).or_else(|| part.version.clone()),
+                        MatchBasis::Purl => {
+                            part.purl.as_deref().and_then(purl_version).or_else(|| part.version.clone())
+                        }
                         _ => part.version.clone(),
                     };
                     let decision = match version.as_deref() {
@@ -789,16 +806,36 @@ impl Index {
                             range: range::contains(versions, "0", part.profile).range,
                         },
                     };
-                    let decision = if matches!(versions, VersionSpec::All) {
-                        Decision { containment: Containment::Inside, ..decision }
-                    } else {
-                        decision
+                    let decision = match (&name.cpe_version, basis, versions) {
+                        // A product named by a CPE with a version (`cpe:/o:redhat:enterprise_linux:8`)
+                        // and no range: the CPE's version is the range (8 covers 8.8, not 9.0).
+                        (Some(cv), MatchBasis::Cpe, VersionSpec::All) => match version.as_deref() {
+                            Some(v) => {
+                                let inside = version_prefix(cv, v, part.profile)
+                                    || version::compare(cv, v, part.profile).is_ok_and(|o| o.is_eq());
+                                Decision {
+                                    containment: if inside { Containment::Inside } else { Containment::Outside },
+                                    comparator: part.profile.as_str().into(),
+                                    range: format!("version {cv} (from the CPE)"),
+                                }
+                            }
+                            None => Decision {
+                                containment: Containment::Unknown { reason: "the asset's version is not known".into() },
+                                comparator: "none".into(),
+                                range: format!("version {cv} (from the CPE)"),
+                            },
+                        },
+                        (_, _, VersionSpec::All) => Decision { containment: Containment::Inside, ..decision },
+                        _ => decision,
                     };
                     if matches!(decision.containment, Containment::Outside) {
                         continue;
                     }
                     let confidence = confidence(basis, &decision.containment);
-                    out.push((i, self.evidence(st, meta, display.clone(), basis, matched, version, decision, confidence)));
+                    out.push((
+                        i,
+                        self.evidence(st, meta, display.clone(), basis, matched, version, decision, confidence),
+                    ));
                 }
             }
             Body::Config { configuration } => {
@@ -829,27 +866,25 @@ impl Index {
                     .collect();
                 for hit in verdict.vulnerable.iter().filter(|h| h.truth != Truth::False) {
                     let Some(pc) = platform.cpes.get(hit.platform) else { continue };
-                    let key = configuration
-                        .criteria()
-                        .map(|(m, _)| m)
-                        .find(|m| **m == hit.criteria)
-                        .map(|m| (std::ptr::from_ref(m) as usize, std::ptr::from_ref(&platform.cpe_list[hit.platform]) as usize));
+                    let key = configuration.criteria().map(|(m, _)| m).find(|m| **m == hit.criteria).map(|m| {
+                        (std::ptr::from_ref(m) as usize, std::ptr::from_ref(&platform.cpe_list[hit.platform]) as usize)
+                    });
                     let decision = key.and_then(|k| decisions.remove(&k)).unwrap_or(Decision {
                         containment: Containment::Unknown { reason: "configuration truth unknown".into() },
                         comparator: "none".into(),
                         range: String::new(),
                     });
-                    let decision = if verdict.truth == Truth::Unknown && matches!(decision.containment, Containment::Inside)
-                    {
-                        Decision {
-                            containment: Containment::Unknown {
-                                reason: "the platform the configuration requires is not known".into(),
-                            },
-                            ..decision
-                        }
-                    } else {
-                        decision
-                    };
+                    let decision =
+                        if verdict.truth == Truth::Unknown && matches!(decision.containment, Containment::Inside) {
+                            Decision {
+                                containment: Containment::Unknown {
+                                    reason: "the platform the configuration requires is not known".into(),
+                                },
+                                ..decision
+                            }
+                        } else {
+                            decision
+                        };
                     if matches!(decision.containment, Containment::Outside) {
                         continue;
                     }
@@ -909,7 +944,13 @@ impl Index {
         }
     }
 
-    fn weigh(&self, platform: &Platform, part: usize, vulnerability: String, ev: Vec<(u32, Evidence)>) -> Option<Verdict> {
+    fn weigh(
+        &self,
+        platform: &Platform,
+        part: usize,
+        vulnerability: String,
+        ev: Vec<(u32, Evidence)>,
+    ) -> Option<Verdict> {
         let best = |s: ProductStatus| ev.iter().filter(|(_, e)| e.status == s).map(|(_, e)| e.confidence).max();
         let aff = best(ProductStatus::Affected);
         let inv = best(ProductStatus::UnderInvestigation);
@@ -917,28 +958,25 @@ impl Index {
         let fx = best(ProductStatus::Fixed);
         let open = aff.max(inv);
         let self_contradiction = |s: ProductStatus| {
-            ev.iter().any(|(a, e)| {
-                e.status == s && ev.iter().any(|(b, f)| a == b && f.status == ProductStatus::Affected)
-            })
+            ev.iter()
+                .any(|(a, e)| e.status == s && ev.iter().any(|(b, f)| a == b && f.status == ProductStatus::Affected))
         };
-        let status = if na.is_some() && na >= open && !(open.is_some() && self_contradiction(ProductStatus::NotAffected))
-        {
-            ProductStatus::NotAffected
-        } else if fx.is_some() && fx > open {
-            ProductStatus::Fixed
-        } else if aff.is_some() {
-            ProductStatus::Affected
-        } else if inv.is_some() {
-            ProductStatus::UnderInvestigation
-        } else {
-            return None;
-        };
+        let status =
+            if na.is_some() && na >= open && !(open.is_some() && self_contradiction(ProductStatus::NotAffected)) {
+                ProductStatus::NotAffected
+            } else if fx.is_some() && fx > open {
+                ProductStatus::Fixed
+            } else if aff.is_some() {
+                ProductStatus::Affected
+            } else if inv.is_some() {
+                ProductStatus::UnderInvestigation
+            } else {
+                return None;
+            };
         let confidence = best(status)?;
         // The deciding advisory: most confident, vendor documents before CVE records, then by id.
-        let (primary, _) = ev
-            .iter()
-            .filter(|(_, e)| e.status == status && e.confidence == confidence)
-            .min_by_key(|(a, e)| {
+        let (primary, _) =
+            ev.iter().filter(|(_, e)| e.status == status && e.confidence == confidence).min_by_key(|(a, e)| {
                 let m = &self.advisories[*a as usize];
                 (matches!(m.kind, AdvisoryKind::Cve), e.advisory.clone())
             })?;
@@ -975,9 +1013,8 @@ impl Index {
         }
         let fixed_version = remedies.iter().find_map(|r| r.fixed_version.clone());
         let mut evidence: Vec<Evidence> = ev.into_iter().map(|(_, e)| e).collect();
-        evidence.sort_by(|a, b| {
-            (b.confidence, &a.advisory, &a.statement).cmp(&(a.confidence, &b.advisory, &b.statement))
-        });
+        evidence
+            .sort_by(|a, b| (b.confidence, &a.advisory, &a.statement).cmp(&(a.confidence, &b.advisory, &b.statement)));
         evidence.dedup();
         Some(Verdict {
             slot: part_ref.slot.clone(),
@@ -999,7 +1036,8 @@ impl Index {
 /// the open one wins over closed ones, then the most confident, then the device; the others'
 /// evidence and remedies are kept beside it.
 fn collapse(mut parts: Vec<Verdict>) -> Option<Verdict> {
-    parts.sort_by_key(|v| (!v.status.is_open(), std::cmp::Reverse(v.confidence), v.slot != DEVICE_SLOT, v.slot.clone()));
+    parts
+        .sort_by_key(|v| (!v.status.is_open(), std::cmp::Reverse(v.confidence), v.slot != DEVICE_SLOT, v.slot.clone()));
     let mut it = parts.into_iter();
     let mut first = it.next()?;
     for other in it {
@@ -1055,7 +1093,11 @@ fn cpe_version_decision(m: &model::advisory::CpeMatch, crit: &Cpe, asset: &Cpe, 
                     return unknown("the asset's version is not known", profile);
                 };
                 let containment = if p.matches(&v) { Containment::Inside } else { Containment::Outside };
-                Decision { containment, comparator: "cpe-pattern".into(), range: format!("version {}", crit.version.to_fs()) }
+                Decision {
+                    containment,
+                    comparator: "cpe-pattern".into(),
+                    range: format!("version {}", crit.version.to_fs()),
+                }
             }
             // NA (`-`): NVD names the product without a version (`windows_server_2019:-`); which
             // builds it meant cannot be told, so a stated version is neither inside nor outside.
@@ -1066,7 +1108,9 @@ fn cpe_version_decision(m: &model::advisory::CpeMatch, crit: &Cpe, asset: &Cpe, 
                 comparator: "none".into(),
                 range: "version -".into(),
             },
-            None => Decision { containment: Containment::Inside, comparator: "none".into(), range: "all versions".into() },
+            None => {
+                Decision { containment: Containment::Inside, comparator: "none".into(), range: "all versions".into() }
+            }
         },
         Some(cv) => {
             let Some(v) = asset_version else {

@@ -196,8 +196,33 @@ fn split_list(field: &str) -> impl Iterator<Item = &str> {
 
 /// Words dropped from vendor names: legal forms and filler.
 const CORPORATE: &[&str] = &[
-    "ag", "inc", "incorporated", "ltd", "limited", "gmbh", "co", "kg", "corp", "corporation", "llc", "sa", "se",
-    "plc", "bv", "nv", "spa", "srl", "oy", "ab", "as", "company", "the", "group", "holding", "holdings", "kk",
+    "ag",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "gmbh",
+    "co",
+    "kg",
+    "corp",
+    "corporation",
+    "llc",
+    "sa",
+    "se",
+    "plc",
+    "bv",
+    "nv",
+    "spa",
+    "srl",
+    "oy",
+    "ab",
+    "as",
+    "company",
+    "the",
+    "group",
+    "holding",
+    "holdings",
+    "kk",
 ];
 
 /// A vendor or product name in comparable form: lower case, every run of characters other than

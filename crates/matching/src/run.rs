@@ -73,7 +73,10 @@ pub fn run<S: Store + MatchStore + ?Sized>(store: &mut S, mode: Mode, at: &str) 
 }
 
 /// Keys every unmatched advisory; returns (count, keys old ∪ new, vulnerabilities old ∪ new).
-fn key_unmatched(tx: &mut dyn store::MatchTx, tables: &Tables) -> Result<(usize, BTreeSet<String>, BTreeSet<String>), StoreError> {
+fn key_unmatched(
+    tx: &mut dyn store::MatchTx,
+    tables: &Tables,
+) -> Result<(usize, BTreeSet<String>, BTreeSet<String>), StoreError> {
     let mut keys = BTreeSet::new();
     let mut vulns = BTreeSet::new();
     let mut after = 0i64;
@@ -100,7 +103,11 @@ fn key_unmatched(tx: &mut dyn store::MatchTx, tables: &Tables) -> Result<(usize,
     Ok((n, keys, vulns))
 }
 
-fn run_full<S: Store + MatchStore + ?Sized>(store: &mut S, at: &str, plant_version: i64) -> Result<MatchRun, StoreError> {
+fn run_full<S: Store + MatchStore + ?Sized>(
+    store: &mut S,
+    at: &str,
+    plant_version: i64,
+) -> Result<MatchRun, StoreError> {
     let tables = Tables::builtin();
     let t0 = std::time::Instant::now();
     let trace = std::env::var_os("PATCHWISE_TRACE").is_some();
@@ -194,11 +201,7 @@ fn build_index(docs: &[(i64, String)], tables: &Tables) -> Result<Index, StoreEr
     let chunk = docs.len().div_ceil(threads);
     let parts: Vec<Result<Index, StoreError>> = std::thread::scope(|s| {
         let handles: Vec<_> = docs.chunks(chunk).map(|part| s.spawn(move || build(part))).collect();
-        handles
-            .into_iter()
-            .zip(docs.chunks(chunk))
-            .map(|(h, part)| h.join().unwrap_or_else(|_| build(part)))
-            .collect()
+        handles.into_iter().zip(docs.chunks(chunk)).map(|(h, part)| h.join().unwrap_or_else(|_| build(part))).collect()
     });
     let mut index = Index::new();
     for part in parts {

@@ -11,8 +11,8 @@
 use model::advisory::{Advisory, EpssScore, IntelRecord, KevEntry, Source, SsvcPoints};
 use model::finding::{Finding, Verdict};
 use model::{
-    Asset, AssetKind, AssetSummary, Component, Conduit, Confidence, EntryPoint, FindingStatus, Identity, Plant, PlantDiff,
-    Site, Zone,
+    Asset, AssetKind, AssetSummary, Component, Conduit, Confidence, EntryPoint, FindingStatus, Identity, Plant,
+    PlantDiff, Site, Zone,
 };
 use serde::Serialize;
 
@@ -20,7 +20,6 @@ pub mod revision;
 mod sqlite;
 
 pub use sqlite::SqliteStore;
-
 
 /// Errors of the store. Messages name the database file.
 #[derive(Debug, thiserror::Error)]

@@ -110,9 +110,12 @@ fn a_plant_change_makes_findings_stale_until_the_next_match() {
     assert!(!before.is_empty());
     // Upgrade PLC-R101's firmware through a CSV inventory.
     let csv = dir.path().join("upd.csv");
-    std::fs::write(&csv, "id,name,zone,kind,vendor,product,model,firmware\n\
-        PLC-R101,Reactor 101 PLC,cell-a,plc,Siemens,SIMATIC S7-1500 CPU 1516-3 PN/DP,6ES7 516-3AN02-0AB0,V3.1.5\n")
-        .unwrap();
+    std::fs::write(
+        &csv,
+        "id,name,zone,kind,vendor,product,model,firmware\n\
+        PLC-R101,Reactor 101 PLC,cell-a,plc,Siemens,SIMATIC S7-1500 CPU 1516-3 PN/DP,6ES7 516-3AN02-0AB0,V3.1.5\n",
+    )
+    .unwrap();
     let imported = run(&db, &["assets", "import", csv.to_str().unwrap()]);
     assert!(imported.status.success(), "{}", stderr(&imported));
     let stale = ok(&db, &["findings", "--asset", "PLC-R101"]);

@@ -90,8 +90,7 @@ pub(crate) struct SqliteMatchTx<'c> {
 }
 
 fn decode_advisory(path: &str, key: i64, doc: &str) -> Result<StoredAdvisory, StoreError> {
-    let advisory: Advisory =
-        serde_json::from_str(doc).map_err(|e| corrupt(path, format!("advisory row {key}"), e))?;
+    let advisory: Advisory = serde_json::from_str(doc).map_err(|e| corrupt(path, format!("advisory row {key}"), e))?;
     Ok(StoredAdvisory { key, advisory })
 }
 
@@ -113,7 +112,9 @@ impl MatchTx for SqliteMatchTx<'_> {
     fn unmatched_advisories(&self, after: i64, limit: usize) -> Result<Vec<StoredAdvisory>, StoreError> {
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT rowid, doc FROM advisories WHERE matched = 0 AND rowid > ?1 ORDER BY rowid LIMIT ?2")
+            .prepare_cached(
+                "SELECT rowid, doc FROM advisories WHERE matched = 0 AND rowid > ?1 ORDER BY rowid LIMIT ?2",
+            )
             .at(self.path)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut rows = stmt.query(params![after, limit]).at(self.path)?;
@@ -127,10 +128,8 @@ impl MatchTx for SqliteMatchTx<'_> {
     }
 
     fn advisory_keys(&self, advisories: &[i64]) -> Result<Vec<(i64, String, String)>, StoreError> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT key, vulnerability FROM advisory_keys WHERE advisory = ?1")
-            .at(self.path)?;
+        let mut stmt =
+            self.tx.prepare_cached("SELECT key, vulnerability FROM advisory_keys WHERE advisory = ?1").at(self.path)?;
         let mut out = Vec::new();
         for &a in advisories {
             let mut rows = stmt.query([a]).at(self.path)?;
@@ -142,7 +141,11 @@ impl MatchTx for SqliteMatchTx<'_> {
     }
 
     fn set_advisory_keys(&mut self, advisory: i64, keys: &[(String, String)]) -> Result<(), StoreError> {
-        self.tx.prepare_cached("DELETE FROM advisory_keys WHERE advisory = ?1").at(self.path)?.execute([advisory]).at(self.path)?;
+        self.tx
+            .prepare_cached("DELETE FROM advisory_keys WHERE advisory = ?1")
+            .at(self.path)?
+            .execute([advisory])
+            .at(self.path)?;
         let mut ins = self
             .tx
             .prepare_cached("INSERT OR IGNORE INTO advisory_keys (key, advisory, vulnerability) VALUES (?1, ?2, ?3)")
@@ -166,7 +169,9 @@ impl MatchTx for SqliteMatchTx<'_> {
         let mut rowids: Vec<i64> = Vec::new();
         for chunk in keys.chunks(CHUNK) {
             let sql = match vulnerabilities {
-                None => format!("SELECT DISTINCT advisory FROM advisory_keys WHERE key IN ({})", placeholders(chunk.len())),
+                None => {
+                    format!("SELECT DISTINCT advisory FROM advisory_keys WHERE key IN ({})", placeholders(chunk.len()))
+                }
                 Some(_) => format!(
                     "SELECT DISTINCT advisory FROM advisory_keys WHERE key IN ({}) AND vulnerability IN \
                      (SELECT value FROM json_each(?))",
@@ -221,8 +226,10 @@ impl MatchTx for SqliteMatchTx<'_> {
     }
 
     fn platforms(&self) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
-        let mut stmt =
-            self.tx.prepare_cached("SELECT id, fingerprint, verdicts_digest FROM platforms ORDER BY id").at(self.path)?;
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT id, fingerprint, verdicts_digest FROM platforms ORDER BY id")
+            .at(self.path)?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).at(self.path)?;
         rows.collect::<Result<Vec<_>, _>>().at(self.path)
     }
@@ -249,8 +256,10 @@ impl MatchTx for SqliteMatchTx<'_> {
             .execute([fingerprint])
             .at(self.path)?;
         let id = self.tx.last_insert_rowid();
-        let mut ins =
-            self.tx.prepare_cached("INSERT OR IGNORE INTO platform_keys (key, platform) VALUES (?1, ?2)").at(self.path)?;
+        let mut ins = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO platform_keys (key, platform) VALUES (?1, ?2)")
+            .at(self.path)?;
         for k in keys {
             ins.execute(params![k, id]).at(self.path)?;
         }
