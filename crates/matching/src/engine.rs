@@ -1101,6 +1101,12 @@ fn cpe_version_decision(m: &model::advisory::CpeMatch, crit: &Cpe, asset: &Cpe, 
             }
             // NA (`-`): NVD names the product without a version (`windows_server_2019:-`); which
             // builds it meant cannot be told, so a stated version is neither inside nor outside.
+            // Hardware is named with `-`: no version applies, any unit of the model is meant.
+            None if crit.version.is_na() && crit.part.as_text() == Some("h") => Decision {
+                containment: Containment::Inside,
+                comparator: "none".into(),
+                range: "hardware (no version)".into(),
+            },
             None if crit.version.is_na() => Decision {
                 containment: Containment::Unknown {
                     reason: "the criterion gives no version (`-`), so which versions it means is not stated".into(),
