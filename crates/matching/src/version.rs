@@ -13,9 +13,10 @@
 //!    prefixes are `v`, `ver`, `version`, `rev`, `r`, `fw`, `firmware`, `sv` and `build`; a
 //!    profile may add more. `V2.9.4` and `2.9.4` are then the same version.
 //! 2. **Split** the rest into components: runs of digits (numbers), runs of ASCII letters
-//!    (words) and wildcards. Separators (`.`, `-`, `_`, `+`, `~`, spaces) only end components;
-//!    a change between digits and letters ends one too (`1.0rc2` is `1`, `0`, `rc`, `2`). Any
-//!    other character makes the string no version.
+//!    (words) and wildcards. Separators (`.`, `-`, `_`, `+`, `~`, `(`, `)`, spaces) only end
+//!    components (`02.07.07(10)` is `2`, `7`, `7`, `10`, as WAGO writes firmware); a change
+//!    between digits and letters ends one too (`1.0rc2` is `1`, `0`, `rc`, `2`). Any other
+//!    character makes the string no version.
 //! 3. **Classify words** (case-insensitively):
 //!    - a single letter glued to the number before it and not followed by a digit is a
 //!      **letter suffix**, part of that number (`1.0.2k`, `V10.2b`, `1.275M`, `15.2(4a)`): it
@@ -63,8 +64,8 @@
 //! - `siemens`: generic, plus the prefix `SE` (`SE2021MP4`, Solid Edge) and unknown short
 //!   words are post-release (Siemens publishes no pre-releases; its qualifiers `SP`, `Update`,
 //!   `Upd`, `HF`, `P`, `R`, `MP`, `CU`, `QU` always mean "later than the base").
-//! - `rockwell`: generic, plus parentheses are separators (Stratix IOS trains `15.2(4a)EA5`)
-//!   and unknown short words are post-release (`EA`, `JC`). Rockwell's three-digit minor
+//! - `rockwell`: generic, plus unknown short words are post-release (Stratix IOS trains
+//!   `15.2(4a)EA5`: `EA`, `JC`). Rockwell's three-digit minor
 //!   revisions (`32.011` = `32.11`, `20.011` > `20.2`) and dated revisions (`7.00-20130108`)
 //!   need nothing beyond generic numbers.
 //! - `schneider`: generic, plus `IE` and `IR` are post-release qualifiers (`V3.3 IE12`,

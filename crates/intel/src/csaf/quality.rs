@@ -26,7 +26,8 @@
 //!
 //! [`fixed_version`] reads "Update to V3.1.2 or later version" style remediation text; it answers
 //! `None` unless exactly one version follows an "update to"/"upgrade to" and nothing but "or
-//! later", a sentence end or a download link follows it.
+//! later", a sentence end, a clause after a comma or a download link follows it (a comma followed
+//! by another version is a list: `None`).
 
 use model::advisory::{Bound, VersionSpec};
 
@@ -712,6 +713,12 @@ fn version_after_trigger(after: &str) -> Option<String> {
     // A sentence may end right after the version.
     let (first_clean, ended) = strip_sentence_end(first);
     word_is_version(first_clean).ok()?;
+    if first.ends_with(',') {
+        // `Upgrade to V8.011, which has been patched`: one version and a clause. `update to
+        // DDC4002e, DDC4200e and …`: a list of products or versions, which names no one version.
+        let (next, _) = strip_sentence_end(tail.first().copied().unwrap_or(""));
+        return if word_is_version(next).is_ok() { None } else { Some(first_clean.to_string()) };
+    }
     let mut version = first_clean.to_string();
     let mut consumed = 1;
     let mut sentence_ended = ended;

@@ -287,7 +287,7 @@ fn product_version_table() {
 
 #[test]
 fn fixed_version_from_remediation_text() {
-    let cases: [(&str, Option<&str>); 16] = [
+    let cases: [(&str, Option<&str>); 17] = [
         ("Update to V2.4 or later version", Some("V2.4")),
         ("Update to V2.0 SP1 or later version", Some("V2.0 SP1")),
         ("Update to V1.0 SP2 Update 1 or later version", Some("V1.0 SP2 Update 1")),
@@ -309,6 +309,11 @@ fn fixed_version_from_remediation_text() {
         ),
         ("1756-EN2TRXT Series A versions 5.008 and prior and version 5.028: Update to 5.009 and 5.029 or later", None),
         ("Update to V4.2 QU1 and Apply Patch 1417967", None),
+        // ICSA-24-291-05: a list of replacement products, not a version.
+        (
+            "Kieback&Peter recommends users update to DDC4002e, DDC4200e, DDC4400e, DDC4020e and DDC4040e controllers",
+            None,
+        ),
         ("Update Fortigate NGFW to V7.4.1. Contact customer support to receive patch and update information.", None),
         ("SIMATIC IPC427D: Update to V17.0?.10 or higher, which can be located here", None),
         (
@@ -458,7 +463,9 @@ fn cisa_all_advisories() {
     assert_eq!(warnings, 9_662);
     assert_eq!(remediations, 35_119);
     assert_eq!(vendor_fixes, 11_737);
-    assert_eq!(fixed_versions, 4_884);
+    // A comma followed by another version is a list of fixes (`V35.013, V36.011 and later`) or of
+    // products (`AFS65X, AFS67X, AFR677 devices`, `DDC4002e, DDC4200e, …`): no single version.
+    assert_eq!(fixed_versions, 4_862);
     assert_eq!(cvss, 5_016);
 }
 

@@ -105,14 +105,14 @@ pub(super) struct Rules {
     parens_separate: bool,
 }
 
-const GENERIC: Rules = Rules { prefixes: &[], words: &[], unknown: Class::Pre, parens_separate: false };
-const SIEMENS: Rules = Rules { prefixes: &["se"], words: &[], unknown: Class::Post, parens_separate: false };
+const GENERIC: Rules = Rules { prefixes: &[], words: &[], unknown: Class::Pre, parens_separate: true };
+const SIEMENS: Rules = Rules { prefixes: &["se"], words: &[], unknown: Class::Post, parens_separate: true };
 const ROCKWELL: Rules = Rules { prefixes: &[], words: &[], unknown: Class::Post, parens_separate: true };
 const SCHNEIDER: Rules = Rules {
     prefixes: &[],
     words: &[("ie", Meaning::Word(Class::Post, POST_VENDOR_1)), ("ir", Meaning::Word(Class::Post, POST_VENDOR_2))],
     unknown: Class::Post,
-    parens_separate: false,
+    parens_separate: true,
 };
 
 pub(super) fn rules(profile: Profile) -> &'static Rules {

@@ -33,7 +33,12 @@ fn builtin_tables_read_and_are_not_empty() {
     assert!(builtin.models().len() >= 500, "{} model rules", builtin.models().len());
     for v in builtin.vendors() {
         assert!(!v.source.is_empty(), "vendor `{}` names no source", v.key);
-        assert_eq!(builtin.vendor(&v.key).map(|f| f.key.as_str()), Some(v.key.as_str()), "key `{}` does not resolve", v.key);
+        assert_eq!(
+            builtin.vendor(&v.key).map(|f| f.key.as_str()),
+            Some(v.key.as_str()),
+            "key `{}` does not resolve",
+            v.key
+        );
         for c in &v.cpe_vendors {
             assert_eq!(builtin.vendor_key_for_cpe(c), v.key, "CPE vendor `{c}`");
         }
@@ -46,11 +51,15 @@ fn builtin_tables_read_and_are_not_empty() {
 #[test]
 fn the_aliases_of_the_issue_resolve() {
     let t = tables();
-    for name in ["Rockwell Automation", "Allen-Bradley", "Allen Bradley", "rockwellautomation", "ROCKWELL AUTOMATION, Inc."] {
+    for name in
+        ["Rockwell Automation", "Allen-Bradley", "Allen Bradley", "rockwellautomation", "ROCKWELL AUTOMATION, Inc."]
+    {
         assert_eq!(t.vendor_key(name), "rockwell", "{name}");
     }
     assert_eq!(t.vendor_key_for_cpe("rockwellautomation"), "rockwell");
-    for name in ["Schneider Electric", "schneider-electric", "Schneider Electric SE", "Schneider Electric Software, LLC"] {
+    for name in
+        ["Schneider Electric", "schneider-electric", "Schneider Electric SE", "Schneider Electric Software, LLC"]
+    {
         assert_eq!(t.vendor_key(name), "schneider-electric", "{name}");
     }
     assert_eq!(t.vendor_key_for_cpe("schneider_electric"), "schneider-electric");
@@ -153,10 +162,22 @@ fn the_demo_plant_model_numbers_resolve() {
     }
     // More specific rules win over the family rule.
     assert_eq!(t.model("rockwell", "1756-L83ES").map(|r| r.product.as_str()), Some("GuardLogix 5580 controller"));
-    assert_eq!(t.model("rockwell", "5069-L330ERS2").map(|r| r.product.as_str()), Some("Compact GuardLogix 5380 controller"));
-    assert_eq!(t.model("rockwell", "1756-EN2T/D").map(|r| r.product.as_str()), Some("1756-EN2T EtherNet/IP communication module"));
-    assert_eq!(t.model("rockwell", "1756-EN2TR").map(|r| r.product.as_str()), Some("1756-EN2TR EtherNet/IP communication module"));
-    assert_eq!(t.model("schneider-electric", "BMEP584040S").map(|r| r.product.as_str()), Some("Modicon M580 Safety CPU"));
+    assert_eq!(
+        t.model("rockwell", "5069-L330ERS2").map(|r| r.product.as_str()),
+        Some("Compact GuardLogix 5380 controller")
+    );
+    assert_eq!(
+        t.model("rockwell", "1756-EN2T/D").map(|r| r.product.as_str()),
+        Some("1756-EN2T EtherNet/IP communication module")
+    );
+    assert_eq!(
+        t.model("rockwell", "1756-EN2TR").map(|r| r.product.as_str()),
+        Some("1756-EN2TR EtherNet/IP communication module")
+    );
+    assert_eq!(
+        t.model("schneider-electric", "BMEP584040S").map(|r| r.product.as_str()),
+        Some("Modicon M580 Safety CPU")
+    );
     assert_eq!(t.model("moxa", "NPort 5110A"), None, "the NPort 5110A is another series");
 }
 
