@@ -112,6 +112,8 @@ pub struct Part {
     pub kind: Option<ComponentKind>,
     pub vendor: Option<String>,
     pub vendor_key: Option<String>,
+    /// [`short_hash`] of `vendor_key` (0 when none): compared before the strings.
+    vendor_hash: u64,
     pub product: Option<String>,
     product_norm: Option<String>,
     /// Product and family the model table resolves the model number to.
@@ -196,6 +198,7 @@ impl Platform {
             kind: None,
             vendor: input.vendor.clone(),
             vendor_key: vendor_key.clone(),
+            vendor_hash: vendor_key.as_deref().map_or(0, short_hash),
             product: input.product.clone(),
             product_norm: opt_norm(&input.product, norm_product),
             resolved_product: resolved.map(|r| r.product.clone()),
@@ -256,6 +259,7 @@ impl Platform {
                 component: Some(c.name.clone()),
                 kind: Some(c.kind),
                 vendor_key: vendor.as_deref().map(|v| tables.vendor_key(v)),
+                vendor_hash: vendor.as_deref().map_or(0, |v| short_hash(&tables.vendor_key(v))),
                 profile: vendor.as_deref().map_or(Profile::Generic, |v| tables.profile(v)),
                 vendor,
                 product: Some(c.name.clone()),
@@ -311,6 +315,11 @@ impl Platform {
         }
         keys.into_iter().collect()
     }
+}
+
+/// FNV-1a 64 of a string: a cheap first comparison of keys (equal strings, equal hashes).
+fn short_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Part, vendor and product of a CPE (`o:redhat:enterprise_linux`), lower case: a statement
@@ -423,6 +432,7 @@ fn configuration_keys(c: &Configuration) -> Vec<String> {
 #[derive(Debug, Clone)]
 struct NameKey {
     vendor_key: Option<String>,
+    vendor_hash: u64,
     product: Option<String>,
     /// The product without filler words (`family`, `series`, `all`, parenthesised text).
     product_core: Option<String>,
@@ -480,6 +490,7 @@ impl NameKey {
         });
         let mut key = NameKey {
             vendor_key: vendor.as_deref().map(|v| tables.vendor_key(v)),
+            vendor_hash: 0,
             product,
             product_core: product_core.filter(|s| !s.is_empty()),
             product_versioned,
@@ -491,6 +502,7 @@ impl NameKey {
             cpe_version: cpe.as_ref().and_then(|c| c.version.as_text()).filter(|v| !v.is_empty()).map(str::to_string),
             first_words: Vec::new(),
         };
+        key.vendor_hash = key.vendor_key.as_deref().map_or(0, short_hash);
         let mut words: Vec<String> = [
             key.product.as_ref(),
             key.product_core.as_ref(),
@@ -532,7 +544,7 @@ impl NameKey {
             return Some((MatchBasis::Cpe, format!("cpe product {}:{}", b.0, b.1)));
         }
         let vk = self.vendor_key.as_deref()?;
-        if part.vendor_key.as_deref() != Some(vk) {
+        if part.vendor_hash != self.vendor_hash || part.vendor_key.as_deref() != Some(vk) {
             return None;
         }
         if let Some(model) = &part.model_norm

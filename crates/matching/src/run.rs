@@ -72,6 +72,30 @@ pub fn run<S: Store + MatchStore + ?Sized>(store: &mut S, mode: Mode, at: &str) 
     if full { run_full(store, at, state.plant_version) } else { run_incremental(store, at) }
 }
 
+/// A grouping key of the fields [`PlatformInput`] is built from (unit separators between them,
+/// so no two different inputs share a key).
+fn raw_key(a: &store::MatchAsset) -> String {
+    let mut k = String::with_capacity(96);
+    let mut put = |s: Option<&str>| {
+        k.push_str(s.unwrap_or("\u{1}"));
+        k.push('\u{1f}');
+    };
+    let id = &a.identity;
+    for f in [&id.vendor, &id.product, &id.model, &id.hardware_version, &id.firmware] {
+        put(f.as_deref());
+    }
+    for c in &a.components {
+        put(Some(c.kind.as_str()));
+        put(c.vendor.as_deref());
+        put(Some(&c.name));
+        put(c.version.as_deref());
+        put(c.cpe.as_deref());
+        put(c.purl.as_deref());
+        put(Some("\u{1e}"));
+    }
+    k
+}
+
 /// Keys every unmatched advisory; returns (count, keys old ∪ new, vulnerabilities old ∪ new).
 fn key_unmatched(
     tx: &mut dyn store::MatchTx,
@@ -118,15 +142,26 @@ fn run_full<S: Store + MatchStore + ?Sized>(
     };
     let assets = store.match_assets()?;
     mark("assets read");
-    // Group assets by what they are made of.
-    let mut groups: BTreeMap<String, (PlatformInput, Vec<String>)> = BTreeMap::new();
+    // Group assets by what they are made of: first by a cheap key of the raw fields, then each
+    // group's input is built and serialised once.
+    let mut by_raw: HashMap<String, Vec<store::MatchAsset>> = HashMap::new();
     for a in assets {
-        let input = PlatformInput::new(&a.identity, &a.components);
+        by_raw.entry(raw_key(&a)).or_default().push(a);
+    }
+    let mut groups: BTreeMap<String, (PlatformInput, Vec<String>)> = BTreeMap::new();
+    for (_, members) in by_raw {
+        let Some(first) = members.first() else { continue };
+        let input = PlatformInput::new(&first.identity, &first.components);
         if input.is_empty() {
             continue;
         }
-        groups.entry(input.fingerprint()).or_insert_with(|| (input, Vec::new())).1.push(a.id);
+        let entry = groups.entry(input.fingerprint()).or_insert_with(|| (input, Vec::new()));
+        entry.1.extend(members.into_iter().map(|a| a.id));
     }
+    for (_, ids) in groups.values_mut() {
+        ids.sort();
+    }
+    mark("grouped");
     let mut tx = store.begin_match()?;
     let (indexed, _, _) = key_unmatched(tx.as_mut(), tables)?;
     // Platforms already stored keep their ids; the ones no asset is made of any more go.
