@@ -5,7 +5,11 @@
 # Prints wall time (s) and peak RSS (MiB) of every run (GNU time), and the match's own elapsed
 # time from `patchwise match --json`:
 #  - cold full match: the first full match after the intelligence import (every platform written);
-#  - full match: `match --full` again (everything recomputed, only changed verdicts written);
+#  - full match: `match --full` again on the unchanged plant (every platform evaluated again
+#    against all intelligence, only changed verdicts written);
+#  - full match after a plant change: one asset's firmware changed through a CSV import, then
+#    `match` (the assets are read and grouped again, then everything is evaluated), on a fresh
+#    copy each run;
 #  - incremental: `match` after importing one advisory that was not in the store (the real
 #    Siemens ProductCERT advisory SSA-054046 from the sbom-vex fixtures), on a fresh copy each run.
 set -euo pipefail
@@ -39,6 +43,12 @@ for i in $(seq 1 "$runs"); do
   measure "full match (run $i)" "$bin" --db "$out/db" match --full --json
 done
 python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("pragma wal_checkpoint(TRUNCATE)")' "$out/db"
+printf 'id,name,zone,kind,vendor,product,model,firmware\nPLC-R101,Reactor R-101 controller,cell-a,plc,Siemens,SIMATIC S7-1500 CPU 1516-3 PN/DP,6ES7 516-3AN02-0AB0,V3.1.5\n' >"$out/upd.csv"
+for i in $(seq 1 "$runs"); do
+  cp "$out/db" "$out/chg.db"
+  "$bin" --db "$out/chg.db" assets import "$out/upd.csv" >/dev/null
+  measure "full match after a plant change (run $i)" "$bin" --db "$out/chg.db" match --json
+done
 for i in $(seq 1 "$runs"); do
   cp "$out/db" "$out/inc.db"
   "$bin" --db "$out/inc.db" intel import --no-match "$one" >/dev/null

@@ -1,10 +1,13 @@
 //! Running a match against a store: the only module of this crate that does IO, and only through
 //! the [`Store`] and [`MatchStore`] traits.
 //!
-//! - **Full** (`patchwise match --full`, and whenever the plant changed since the last full
-//!   match): every asset's [`PlatformInput`] is computed and grouped; the advisories sharing a
-//!   key with any platform are loaded once into an [`Index`]; each distinct platform is evaluated
-//!   once and its verdicts stored; assets point at their platform.
+//! - **Full** (whenever the plant changed since the last full match): every asset's
+//!   [`PlatformInput`] is computed and grouped; the advisories sharing a key with any platform are
+//!   loaded once into an [`Index`]; each distinct platform is evaluated once and its verdicts
+//!   stored; assets point at their platform.
+//! - **Full recompute** (`patchwise match --full` on an unchanged plant): the stored platforms —
+//!   which the unchanged plant still describes — are evaluated again against all the
+//!   intelligence, without reading the assets.
 //! - **Incremental** (after an intelligence import): only the advisories imported or changed
 //!   since the last match are read. Their old and new keys give the platforms that may be
 //!   concerned and the vulnerabilities they are about; those platforms' verdicts for those
@@ -46,6 +49,9 @@ pub struct MatchRun {
     pub verdicts: usize,
     /// Platforms whose verdicts changed and were written.
     pub platforms_written: usize,
+    /// The assets were read and grouped again (the plant changed since the last full match);
+    /// otherwise the stored platforms, which the unchanged plant still describes, were used.
+    pub plant_read: bool,
 }
 
 /// A digest of a platform's verdicts (FNV-1a 64 over their JSON): equal verdicts, equal digest,
@@ -68,8 +74,14 @@ const PAGE: usize = 2000;
 /// Brings the findings up to date. `at` (RFC 3339) is recorded as the time of the run.
 pub fn run<S: Store + MatchStore + ?Sized>(store: &mut S, mode: Mode, at: &str) -> Result<MatchRun, StoreError> {
     let state = store.match_state()?;
-    let full = mode == Mode::Full || state.matched_plant_version != Some(state.plant_version);
-    if full { run_full(store, at, state.plant_version) } else { run_incremental(store, at) }
+    let plant_changed = state.matched_plant_version != Some(state.plant_version);
+    if plant_changed {
+        run_full(store, at, state.plant_version)
+    } else if mode == Mode::Full {
+        run_recompute(store, at, state.plant_version)
+    } else {
+        run_incremental(store, at)
+    }
 }
 
 /// A grouping key of the fields [`PlatformInput`] is built from (unit separators between them,
@@ -183,6 +195,7 @@ fn run_full<S: Store + MatchStore + ?Sized>(
         platforms: platforms.len(),
         advisories_indexed: indexed,
         advisories_considered: docs.len(),
+        plant_read: true,
         ..MatchRun::default()
     };
     drop(docs);
@@ -269,6 +282,58 @@ fn evaluate_all(index: &Index, platforms: &[Platform]) -> Vec<Vec<model::finding
         }
         out
     })
+}
+
+/// A full recompute while the plant is unchanged: every stored platform (the plant still
+/// describes exactly these) is evaluated again against all the intelligence; keys are rewritten
+/// (the tables may have changed with the binary); verdicts are written where they changed.
+fn run_recompute<S: Store + MatchStore + ?Sized>(
+    store: &mut S,
+    at: &str,
+    plant_version: i64,
+) -> Result<MatchRun, StoreError> {
+    let tables = Tables::builtin();
+    let mut tx = store.begin_match()?;
+    let (indexed, _, _) = key_unmatched(tx.as_mut(), tables)?;
+    let mut stored: Vec<(i64, Option<String>)> = Vec::new();
+    let mut platforms: Vec<Platform> = Vec::new();
+    for (id, fingerprint, digest) in tx.platforms()? {
+        let input: PlatformInput = serde_json::from_str(&fingerprint).map_err(|e| StoreError::Corrupt {
+            path: String::new(),
+            what: format!("platform {id}"),
+            message: e.to_string(),
+        })?;
+        stored.push((id, digest));
+        platforms.push(Platform::new(&input, tables));
+    }
+    for ((id, _), platform) in stored.iter().zip(&platforms) {
+        tx.set_platform_keys(*id, platform.keys())?;
+    }
+    let all_keys: Vec<String> =
+        platforms.iter().flat_map(|p| p.keys().iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+    let docs = tx.advisory_docs_by_keys(&all_keys, None)?;
+    let index = build_index(&docs, tables)?;
+    let mut run = MatchRun {
+        kind: "full".into(),
+        assets: tx.assigned_assets()?,
+        platforms: platforms.len(),
+        advisories_indexed: indexed,
+        advisories_considered: docs.len(),
+        ..MatchRun::default()
+    };
+    drop(docs);
+    let verdicts = evaluate_all(&index, &platforms);
+    for ((id, old_digest), verdicts) in stored.iter().zip(&verdicts) {
+        run.verdicts += verdicts.len();
+        let digest = digest(verdicts);
+        if old_digest.as_deref() != Some(digest.as_str()) {
+            tx.replace_verdicts(*id, None, verdicts, Some(&digest))?;
+            run.platforms_written += 1;
+        }
+    }
+    let summary = serde_json::to_string(&run).unwrap_or_default();
+    tx.commit(at, "full", Some(plant_version), &summary)?;
+    Ok(run)
 }
 
 fn run_incremental<S: Store + MatchStore + ?Sized>(store: &mut S, at: &str) -> Result<MatchRun, StoreError> {

@@ -426,6 +426,11 @@ pub trait MatchTx {
     fn assignments(&self) -> Result<Vec<(String, i64)>, StoreError>;
     /// Removes platforms (with their keys, verdicts and assignments).
     fn delete_platforms(&mut self, ids: &[i64]) -> Result<(), StoreError>;
+    /// Replaces a platform's index keys (they follow the vendor and model tables, which may
+    /// change with the binary).
+    fn set_platform_keys(&mut self, platform: i64, keys: &[String]) -> Result<(), StoreError>;
+    /// How many assets are assigned a platform.
+    fn assigned_assets(&self) -> Result<usize, StoreError>;
     /// Adds a platform with its keys; returns its id.
     fn add_platform(&mut self, fingerprint: &str, keys: &[String]) -> Result<i64, StoreError>;
     /// Says which platform an asset is.

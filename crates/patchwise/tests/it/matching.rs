@@ -99,6 +99,7 @@ fn incremental_matching_equals_a_full_match() {
     // Nothing new: a second run changes nothing and writes no platform.
     let again = json(&db, &["match", "--full", "--json"]);
     assert_eq!(again["run"]["platforms_written"], 0, "{again}");
+    assert_eq!(again["run"]["plant_read"], false, "an unchanged plant is not read again: {again}");
 }
 
 #[test]
@@ -122,6 +123,7 @@ fn a_plant_change_makes_findings_stale_until_the_next_match() {
     assert!(stale.contains("plant changed since the last full match"), "{stale}");
     let m = json(&db, &["match", "--json"]);
     assert_eq!(m["run"]["kind"], "full", "a plant change forces a full match");
+    assert_eq!(m["run"]["plant_read"], true, "{m}");
     let after = ids(&json(&db, &["findings", "--json", "--asset", "PLC-R101"]));
     assert!(after.len() < before.len(), "upgrading the firmware closed nothing: {before:?} → {after:?}");
 }

@@ -249,6 +249,27 @@ impl MatchTx for SqliteMatchTx<'_> {
         Ok(())
     }
 
+    fn set_platform_keys(&mut self, platform: i64, keys: &[String]) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("DELETE FROM platform_keys WHERE platform = ?1")
+            .at(self.path)?
+            .execute([platform])
+            .at(self.path)?;
+        let mut ins = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO platform_keys (key, platform) VALUES (?1, ?2)")
+            .at(self.path)?;
+        for k in keys {
+            ins.execute(params![k, platform]).at(self.path)?;
+        }
+        Ok(())
+    }
+
+    fn assigned_assets(&self) -> Result<usize, StoreError> {
+        let n: i64 = self.tx.query_row("SELECT count(*) FROM asset_platforms", [], |r| r.get(0)).at(self.path)?;
+        count(self.path, n)
+    }
+
     fn add_platform(&mut self, fingerprint: &str, keys: &[String]) -> Result<i64, StoreError> {
         self.tx
             .prepare_cached("INSERT INTO platforms (fingerprint) VALUES (?1)")
