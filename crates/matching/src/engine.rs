@@ -127,7 +127,7 @@ pub struct Part {
     pub profile: Profile,
     pub purl: Option<String>,
     /// Vendor and product of the CPE the inventory states for this part (lower case).
-    cpe_vp: Option<(String, String)>,
+    cpe_vp: Option<(String, String, u64)>,
     /// Type and `namespace/name` of the part's purl.
     purl_parts: Option<(String, String)>,
     /// First words of the product, resolved product and family names: a product statement can
@@ -325,9 +325,12 @@ fn short_hash(s: &str) -> u64 {
 /// Part, vendor and product of a CPE (`o:redhat:enterprise_linux`), lower case: a statement
 /// naming the application `a:redhat:enterprise_linux` (a package stream on RHEL) is not about the
 /// operating system `o:redhat:enterprise_linux`.
-fn cpe_vp(c: &Cpe) -> Option<(String, String)> {
+fn cpe_vp(c: &Cpe) -> Option<(String, String, u64)> {
     let part = c.part.as_text().unwrap_or("*").to_lowercase();
-    Some((format!("{part}:{}", c.vendor.as_text()?.to_lowercase()), c.product.as_text()?.to_lowercase()))
+    let vendor = format!("{part}:{}", c.vendor.as_text()?.to_lowercase());
+    let product = c.product.as_text()?.to_lowercase();
+    let hash = short_hash(&vendor) ^ short_hash(&product).rotate_left(1);
+    Some((vendor, product, hash))
 }
 
 fn cpe_key(c: &Cpe) -> Option<String> {
@@ -444,7 +447,7 @@ struct NameKey {
     model_globs: Vec<String>,
     purl: Option<(String, String)>,
     /// Vendor and product of the statement's CPE (lower case).
-    cpe_vp: Option<(String, String)>,
+    cpe_vp: Option<(String, String, u64)>,
     /// The version attribute of the statement's CPE, when it names one.
     cpe_version: Option<String>,
     /// First words of every name of the statement (see [`Part::first_words`]).
@@ -538,7 +541,7 @@ impl NameKey {
         if let (Some(a), Some(b)) = (&self.cpe_vp, &part.cpe_vp) {
             // Both name a CPE: they decide (a package stream `a:redhat:enterprise_linux` is not
             // the operating system `o:redhat:enterprise_linux`, whatever the names say).
-            if a != b {
+            if a.2 != b.2 || a.0 != b.0 || a.1 != b.1 {
                 return None;
             }
             return Some((MatchBasis::Cpe, format!("cpe product {}:{}", b.0, b.1)));
