@@ -94,9 +94,10 @@ fn decode_advisory(path: &str, key: i64, doc: &str) -> Result<StoredAdvisory, St
     Ok(StoredAdvisory { key, advisory })
 }
 
-/// Runs `sql` with a `?` list of `n` parameters substituted for `{list}` in chunks SQLite accepts.
+/// Keys are looked up in chunks of this many `?` parameters, well below SQLite's limit.
 const CHUNK: usize = 500;
 
+/// `?,?,…` for `n` parameters.
 fn placeholders(n: usize) -> String {
     let mut s = String::with_capacity(n * 2);
     for i in 0..n {
