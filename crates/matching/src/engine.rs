@@ -278,14 +278,7 @@ impl Platform {
             });
         }
         for p in &mut parts {
-            let mut words: Vec<String> = [&p.product_norm, &p.resolved_norm, &p.family_norm]
-                .into_iter()
-                .flatten()
-                .filter_map(|n| n.split(' ').next().map(str::to_string))
-                .collect();
-            words.sort();
-            words.dedup();
-            p.first_words = words;
+            p.first_words = first_words([&p.product_norm, &p.resolved_norm, &p.family_norm].into_iter().flatten());
         }
         let cpe_list = cpes.iter().map(|c| c.cpe.clone()).collect();
         let mut p = Platform { parts, cpes, cpe_list, keys: Vec::new() };
@@ -506,19 +499,16 @@ impl NameKey {
             first_words: Vec::new(),
         };
         key.vendor_hash = key.vendor_key.as_deref().map_or(0, short_hash);
-        let mut words: Vec<String> = [
-            key.product.as_ref(),
-            key.product_core.as_ref(),
-            key.family.as_ref(),
-            key.product_versioned.as_ref().map(|(b, _)| b),
-        ]
-        .into_iter()
-        .flatten()
-        .filter_map(|n| n.split(' ').next().map(str::to_string))
-        .collect();
-        words.sort();
-        words.dedup();
-        key.first_words = words;
+        key.first_words = first_words(
+            [
+                key.product.as_ref(),
+                key.product_core.as_ref(),
+                key.family.as_ref(),
+                key.product_versioned.as_ref().map(|(b, _)| b),
+            ]
+            .into_iter()
+            .flatten(),
+        );
         for m in p.model_numbers.iter().map(|m| norm_model(m)).filter(|m| !m.is_empty()) {
             if m.contains(['*', '?']) {
                 key.model_globs.push(m);
@@ -594,6 +584,14 @@ impl NameKey {
     fn display_product(&self, part: &Part) -> String {
         part.product.clone().or_else(|| part.resolved_product.clone()).unwrap_or_default()
     }
+}
+
+/// The first word of each name, sorted and deduplicated (for binary search).
+fn first_words<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut words: Vec<String> = names.filter_map(|n| n.split(' ').next().map(str::to_string)).collect();
+    words.sort();
+    words.dedup();
+    words
 }
 
 /// `prefix`'s words are the first words of `name`.

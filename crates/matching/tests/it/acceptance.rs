@@ -59,7 +59,7 @@ use matching::engine::{Index, Platform, PlatformInput};
 use matching::identity::{Tables, norm_product};
 use model::advisory::{
     Advisory, AdvisoryKind, AffectedStatement, ConfigNode, Configuration, CpeMatch, IntelRecord, KevEntry, Operator,
-    ProductName, ProductStatus, Provenance, RemediationKind, Source, Target, VersionSpec,
+    ProductName, ProductStatus, RemediationKind, Source, Target, VersionSpec,
 };
 use model::finding::{DEVICE_SLOT, Verdict};
 use model::{Asset, AssetKind, Confidence, FindingStatus, Identity};
@@ -164,30 +164,7 @@ fn other_assets() -> Vec<Asset> {
 }
 
 fn synthetic(id: &str, source: Source, document: &str, affected: Vec<AffectedStatement>) -> Advisory {
-    Advisory {
-        id: id.to_string(),
-        kind: AdvisoryKind::Cve,
-        aliases: Vec::new(),
-        title: None,
-        description: None,
-        cwes: Vec::new(),
-        published: None,
-        modified: None,
-        rejected: false,
-        cvss: Vec::new(),
-        affected,
-        remediations: Vec::new(),
-        references: Vec::new(),
-        warnings: Vec::new(),
-        provenance: Provenance {
-            source,
-            document: document.to_string(),
-            revision: None,
-            file: None,
-            digest: None,
-            retrieved_at: None,
-        },
-    }
+    crate::support::advisory(id, AdvisoryKind::Cve, source, document, None, affected)
 }
 
 fn platform_of(identity: &Identity, components: &[model::Component]) -> Platform {

@@ -7,36 +7,13 @@
 use matching::engine::match_asset;
 use model::advisory::{
     Advisory, AdvisoryKind, AffectedStatement, Bound, ConfigNode, Configuration, CpeMatch, Justification, Operator,
-    ProductName, ProductStatus, Provenance, Remediation, RemediationKind, Source, Target, VersionSpec,
+    ProductName, ProductStatus, Remediation, RemediationKind, Source, Target, VersionSpec,
 };
 use model::finding::Verdict;
 use model::{Component, ComponentKind, Confidence, FindingStatus, Identity};
 
 fn advisory(id: &str, kind: AdvisoryKind, source: Source, affected: Vec<AffectedStatement>) -> Advisory {
-    Advisory {
-        id: id.into(),
-        kind,
-        aliases: Vec::new(),
-        title: None,
-        description: None,
-        cwes: Vec::new(),
-        published: None,
-        modified: None,
-        rejected: false,
-        cvss: Vec::new(),
-        affected,
-        remediations: Vec::new(),
-        references: Vec::new(),
-        warnings: Vec::new(),
-        provenance: Provenance {
-            source,
-            document: id.into(),
-            revision: Some("1".into()),
-            file: None,
-            digest: None,
-            retrieved_at: None,
-        },
-    }
+    crate::support::advisory(id, kind, source, id, Some("1"), affected)
 }
 
 fn product(vendor: &str, name: &str, models: &[&str]) -> ProductName {

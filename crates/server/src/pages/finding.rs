@@ -15,7 +15,7 @@ use model::finding::{DEVICE_SLOT, Evidence, Finding, FindingRemedy};
 
 use super::findings::{confidence_badge, part, status_badge};
 use super::intel_status::source_label;
-use super::intel_view::{self, remediation_kind};
+use super::intel_view::{self, remediation_kind, remedy_cells};
 use super::{respond, text_or_none};
 use crate::AppState;
 use crate::api::{path_id, unknown_finding};
@@ -272,20 +272,7 @@ fn remedies(h: &mut Html, items: &[FindingRemedy]) {
         remediation_kind(h, r.kind);
         h.raw("</td><td>").open("a", &[("href", &html::intel_href(&r.advisory))]).el("code", &[], &r.advisory);
         h.raw("</a></td>").el("td", &[("class", "prose")], &r.details).raw("<td>");
-        match &r.fixed_version {
-            Some(x) => h.el("code", &[], x),
-            None => h.el("span", &[("class", "none")], "not stated"),
-        };
-        h.raw("</td><td>");
-        match r.restart_required.as_deref() {
-            Some(x) if !x.trim().is_empty() => h.text(x),
-            _ => h.el("span", &[("class", "none")], "not stated"),
-        };
-        h.raw("</td><td>");
-        match &r.url {
-            Some(u) => h.web_link(u),
-            None => h.el("span", &[("class", "none")], "—"),
-        };
+        remedy_cells(h, r.fixed_version.as_deref(), r.restart_required.as_deref(), None, r.url.as_deref());
         h.raw("</td></tr>");
     }
     h.raw("</tbody></table></div>");

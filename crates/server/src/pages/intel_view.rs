@@ -792,26 +792,46 @@ fn remediation(h: &mut Html, r: &Remediation, per_vuln: bool) {
         h.raw("</ul>");
     }
     h.raw("</td><td>");
-    match &r.fixed_version {
-        Some(v) => h.el("code", &[], v),
-        None => h.el("span", &[("class", "none")], "not stated"),
-    };
-    h.raw("</td><td>");
-    match r.restart_required.as_deref() {
-        Some(x) if !x.trim().is_empty() => h.text(x),
+    remedy_cells(
+        h,
+        r.fixed_version.as_deref(),
+        r.restart_required.as_deref(),
+        Some(r.date.as_deref()),
+        r.url.as_deref(),
+    );
+    h.raw("</td></tr>");
+}
+
+/// A stated value (as code or text), or "not stated" when absent or blank.
+pub(crate) fn stated(h: &mut Html, value: Option<&str>, code: bool) {
+    match value {
+        Some(v) if !v.trim().is_empty() && code => h.el("code", &[], v),
+        Some(v) if !v.trim().is_empty() => h.text(v),
         _ => h.el("span", &[("class", "none")], "not stated"),
     };
+}
+
+/// The cells a remediation shows on every page, separated by `</td><td>`: fixed version,
+/// restart required, the date (where the table has that column) and the link (http(s) only).
+pub(crate) fn remedy_cells(
+    h: &mut Html,
+    fixed: Option<&str>,
+    restart: Option<&str>,
+    date: Option<Option<&str>>,
+    url: Option<&str>,
+) {
+    stated(h, fixed, true);
     h.raw("</td><td>");
-    match &r.date {
-        Some(d) => h.text(d),
-        None => h.el("span", &[("class", "none")], "not stated"),
-    };
+    stated(h, restart, false);
+    if let Some(date) = date {
+        h.raw("</td><td>");
+        stated(h, date, false);
+    }
     h.raw("</td><td>");
-    match &r.url {
+    match url {
         Some(u) => h.web_link(u),
         None => h.el("span", &[("class", "none")], "—"),
     };
-    h.raw("</td></tr>");
 }
 
 fn references(h: &mut Html, a: &Advisory) {
