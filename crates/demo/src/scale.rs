@@ -482,6 +482,7 @@ impl<'t> Scaler<'t> {
                         action: rule.action,
                         application: rule.application.clone(),
                         description: if r == 0 { rule.description.clone() } else { None },
+                        source: rule.source.clone(),
                     })
                     .collect();
                 out.push(Conduit {
@@ -521,7 +522,7 @@ impl<'t> Scaler<'t> {
                             });
                         }
                     }
-                    Attachment::Vpn { gateway, zone, mfa } => {
+                    Attachment::Vpn { gateway, zone, mfa, ports } => {
                         let Some(&g) = self.asset_index.get(gateway.as_str()) else { continue };
                         let units = if self.is_unit(self.asset_zone[g]) { self.units } else { 1 };
                         for r in 0..units {
@@ -530,12 +531,17 @@ impl<'t> Scaler<'t> {
                                 Some(&zi) => self.zone_id(zi, r),
                                 None => zone.clone(),
                             };
-                            attachments.push(Attachment::Vpn { gateway: copy, zone, mfa: *mfa });
+                            attachments.push(Attachment::Vpn { gateway: copy, zone, mfa: *mfa, ports: ports.clone() });
                         }
                     }
                     Attachment::JumpHost { host, mfa } => {
                         if let Some(copy) = self.asset_index.get(host.as_str()).and_then(|&a| self.asset_for(a, 0)) {
                             attachments.push(Attachment::JumpHost { host: copy, mfa: *mfa });
+                        }
+                    }
+                    Attachment::Account { host, mfa, shared } => {
+                        if let Some(copy) = self.asset_index.get(host.as_str()).and_then(|&a| self.asset_for(a, 0)) {
+                            attachments.push(Attachment::Account { host: copy, mfa: *mfa, shared: *shared });
                         }
                     }
                 }
@@ -615,6 +621,7 @@ fn fallback_template() -> Plant {
                 action: model::Action::Allow,
                 application: Some("s7comm".into()),
                 description: None,
+                source: None,
             }],
             description: None,
         }],

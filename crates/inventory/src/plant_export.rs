@@ -153,6 +153,12 @@ fn rule(w: &mut Writer, r: &Rule) {
     w.str("action", r.action.as_str());
     w.opt("application", r.application.as_deref());
     w.opt("description", r.description.as_deref());
+    if let Some(src) = &r.source {
+        w.raw(
+            "source",
+            &format!("{{ file = {}, line = {}, text = {} }}", quote(&src.file), src.line, quote(&src.text)),
+        );
+    }
 }
 
 fn entry_point(w: &mut Writer, e: &EntryPoint) {
@@ -178,16 +184,25 @@ fn entry_point(w: &mut Writer, e: &EntryPoint) {
                 w.raw("port", &port.to_string());
                 w.str("protocol", protocol.as_str());
             }
-            Attachment::Vpn { gateway, zone, mfa } => {
+            Attachment::Vpn { gateway, zone, mfa, ports: p } => {
                 w.str("via", "vpn");
                 w.str("gateway", gateway);
                 w.str("zone", zone);
                 w.raw("mfa", &mfa.to_string());
+                if !p.is_empty() {
+                    w.raw("ports", &ports(p));
+                }
             }
             Attachment::JumpHost { host, mfa } => {
                 w.str("via", "jump-host");
                 w.str("host", host);
                 w.raw("mfa", &mfa.to_string());
+            }
+            Attachment::Account { host, mfa, shared } => {
+                w.str("via", "account");
+                w.str("host", host);
+                w.raw("mfa", &mfa.to_string());
+                w.raw("shared", &shared.to_string());
             }
         }
     }

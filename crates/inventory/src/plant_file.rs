@@ -13,7 +13,7 @@ use std::net::IpAddr;
 use model::{
     Action, AssetKind, Attachment, CertifiedBaseline, Component, ComponentKind, Conduit, Direction, Endpoint,
     Enforcement, EnforcementKind, EntryKind, EntryPoint, Identity, MacAddr, MissionImpact, Origin, Plant, PortRange,
-    Protocol, Purdue, Rule, SafetyImpact, SecurityLevels, Service, Site, Support, SupportStatus, Zone,
+    Protocol, Purdue, Rule, RuleSource, SafetyImpact, SecurityLevels, Service, Site, Support, SupportStatus, Zone,
 };
 use toml::de::{DeTable, DeValue};
 
@@ -485,8 +485,15 @@ fn read_rule(cx: &mut Ctx, mut t: Tbl<'_, '_>, subj: &str, i: usize) -> Rule {
     let action = t.opt(cx, "action", reader::value_set::<Action>).unwrap_or(Action::Allow);
     let application = t.opt(cx, "application", reader::string);
     let description = t.opt(cx, "description", reader::string);
+    let source = t.table(cx, "source").map(|mut b| {
+        let file = b.req(cx, "file", reader::string).map(|v| v.0).unwrap_or_default();
+        let line = b.req(cx, "line", reader::integer).map_or(0, |v| u32::try_from(v.0).unwrap_or(u32::MAX));
+        let text = b.opt(cx, "text", reader::string).unwrap_or_default();
+        b.finish(cx);
+        RuleSource { file, line, text }
+    });
     t.finish(cx);
-    Rule { id, from, to, protocol, ports, direction, action, application, description }
+    Rule { id, from, to, protocol, ports, direction, action, application, description, source }
 }
 
 fn read_entry_point(cx: &mut Ctx, mut t: Tbl<'_, '_>) -> Option<EntryPoint> {
@@ -512,7 +519,7 @@ fn read_entry_point(cx: &mut Ctx, mut t: Tbl<'_, '_>) -> Option<EntryPoint> {
     Some(EntryPoint { id: id?, kind, name, attachments, description })
 }
 
-const VIA: &str = "zone, port-forward, vpn, jump-host";
+const VIA: &str = "zone, port-forward, vpn, jump-host, account";
 
 fn read_attachment(cx: &mut Ctx, mut t: Tbl<'_, '_>, subj: &str, i: usize) -> Attachment {
     let via = t.req(cx, "via", reader::string).map(|(v, span)| (model::normalise(&v), v, span));
@@ -542,19 +549,38 @@ fn read_attachment(cx: &mut Ctx, mut t: Tbl<'_, '_>, subj: &str, i: usize) -> At
             let gateway = reference(cx, &mut t, "gateway", "asset");
             let zone = reference(cx, &mut t, "zone", "zone");
             let mfa = t.opt(cx, "mfa", reader::boolean).unwrap_or(false);
-            Attachment::Vpn { gateway, zone, mfa }
+            let ports = items(t.list(cx, "ports", "ports", port_range));
+            Attachment::Vpn { gateway, zone, mfa, ports }
         }
         Some("jump-host" | "jumphost") => {
             let host = reference(cx, &mut t, "host", "asset");
             let mfa = t.opt(cx, "mfa", reader::boolean).unwrap_or(false);
             Attachment::JumpHost { host, mfa }
         }
+        Some("account" | "vendor-account" | "remote-account") => {
+            let host = reference(cx, &mut t, "host", "asset");
+            let mfa = t.opt(cx, "mfa", reader::boolean).unwrap_or(false);
+            let shared = t.opt(cx, "shared", reader::boolean).unwrap_or(false);
+            Attachment::Account { host, mfa, shared }
+        }
         other => {
             if let (Some(_), Some((_, raw, span))) = (other, &via) {
                 cx.err(span, t.key("via"), format!("`{raw}` is not a way of attaching; expected one of: {VIA}"));
             }
             // The other keys cannot be judged without a valid `via`.
-            t.allow(&["zone", "asset", "port", "public_port", "public_address", "protocol", "gateway", "mfa", "host"]);
+            t.allow(&[
+                "zone",
+                "asset",
+                "port",
+                "ports",
+                "public_port",
+                "public_address",
+                "protocol",
+                "gateway",
+                "mfa",
+                "host",
+                "shared",
+            ]);
             cx.poison(subj, format!("attach[{i}].zone"));
             cx.poison(subj, format!("attach[{i}].asset"));
             Attachment::Zone { zone: String::new() }

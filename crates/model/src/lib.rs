@@ -7,12 +7,14 @@
 pub mod advisory;
 pub mod diff;
 pub mod finding;
+pub mod flow;
 pub mod net;
 pub mod plant;
 pub mod summary;
 pub mod values;
 
 pub use diff::{Change, PlantDiff, RecordKind, asset_upsert_diff, plant_diff};
+pub use flow::Flow;
 pub use net::{Endpoint, MacAddr, PortRange, overlaps, parse_subnet};
 pub use plant::*;
 pub use summary::AssetSummary;

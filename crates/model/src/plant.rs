@@ -76,6 +76,21 @@ pub struct Rule {
     /// Application protocol carried (`s7comm`, `opcua`, `rdp`, …), for people and for governance checks.
     pub application: Option<String>,
     pub description: Option<String>,
+    /// Where the rule was read from when it came from a firewall configuration, so a user can
+    /// find it in the device's own configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<RuleSource>,
+}
+
+/// The place of an imported firewall rule in its configuration file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSource {
+    /// The file as the importer named it (`fw-ot-01.iptables`).
+    pub file: String,
+    /// 1-based line number.
+    pub line: u32,
+    /// The line as written (trimmed), or the chain of lines that produced the rule (`-A FORWARD -j CELLS` → `-A CELLS …`).
+    pub text: String,
 }
 
 /// Where an attacker can start, and how that place attaches to the plant.
@@ -96,10 +111,20 @@ pub enum Attachment {
     Zone { zone: String },
     /// A NAT rule or port forward from a public address to an asset's service.
     PortForward { public_address: Option<IpAddr>, public_port: u16, asset: String, protocol: Protocol, port: u16 },
-    /// A VPN gateway (an asset) that lands sessions in a zone.
-    Vpn { gateway: String, zone: String, mfa: bool },
+    /// A VPN gateway (an asset) that lands sessions in a zone. Before logging in, the entry
+    /// point reaches the gateway's services on `ports` (all of its services when empty).
+    Vpn {
+        gateway: String,
+        zone: String,
+        mfa: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ports: Vec<PortRange>,
+    },
     /// A jump host (an asset) that remote users log in to before going further.
     JumpHost { host: String, mfa: bool },
+    /// A remote-access account on an asset (a vendor's TeamViewer or remote-desktop login, a
+    /// shared service account): whoever holds it works on that asset.
+    Account { host: String, mfa: bool, shared: bool },
 }
 
 /// Software, firmware or hardware on an asset.
@@ -376,7 +401,7 @@ impl Plant {
                             p(subject.clone(), &field, format!("unknown zone `{zone}`"));
                         }
                     }
-                    Attachment::JumpHost { host, .. } => need_asset(host),
+                    Attachment::JumpHost { host, .. } | Attachment::Account { host, .. } => need_asset(host),
                 }
             }
         }

@@ -378,3 +378,15 @@ impl FindingStatus {
         matches!(self, FindingStatus::Affected | FindingStatus::UnderInvestigation)
     }
 }
+
+value_set! {
+    /// SSVC System Exposure 1.0.1 (ssvc:EXP), derived by the exposure stage (ascending).
+    SystemExposure, "system exposure" {
+        /// No path from any entry point: only local operators can reach the system.
+        Small = "small" | "s",
+        /// Reachable only through authenticated or restricted paths, or only after a pivot.
+        Controlled = "controlled" | "c",
+        /// Reachable from the Internet without authentication.
+        Open = "open" | "o",
+    }
+}

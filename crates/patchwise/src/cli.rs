@@ -63,6 +63,35 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Which services each entry point reaches, through which rules and pivots, and each asset's
+    /// SSVC System Exposure.
+    Exposure(ExposureArgs),
+    /// Attack paths to one asset: per entry point, whether it can be taken or reached, and how.
+    Paths {
+        /// Asset id.
+        asset: String,
+        /// Only entry points of these kinds (repeatable): internet, enterprise, vendor, wireless, transient.
+        #[arg(long, value_name = "KIND")]
+        from: Vec<model::EntryKind>,
+        /// Findings below this confidence are not used to take hosts.
+        #[arg(long, value_name = "LEVEL", default_value = "medium")]
+        min_confidence: model::Confidence,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try network changes without saving them: what exposures, paths and System Exposure change.
+    Whatif(WhatifArgs),
+    /// Governance checks: IDMZ bypasses, any-any rules, unenforced conduits, ungoverned observed flows.
+    Governance {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Firewall configurations: import rules into the conduits a firewall enforces.
+    #[command(subcommand)]
+    Firewall(FirewallCmd),
+    /// Observed network flows (Zeek conn.log, CSV): import, list.
+    #[command(subcommand)]
+    Flows(FlowsCmd),
     /// Score a CVSS v2.0, v3.0, v3.1 or v4.0 vector.
     Cvss {
         /// The vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H or a bare v2 vector.
@@ -263,6 +292,84 @@ pub enum BundleCmd {
     Keygen {
         #[arg(long, value_name = "KEYFILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ExposureArgs {
+    /// Only this asset's services.
+    #[arg(long)]
+    pub asset: Option<String>,
+    /// Only entry points of these kinds (repeatable): internet, enterprise, vendor, wireless, transient.
+    #[arg(long, value_name = "KIND")]
+    pub from: Vec<model::EntryKind>,
+    /// Only crown jewels (safety systems, controllers of critical lines).
+    #[arg(long)]
+    pub crown_jewels: bool,
+    /// Findings below this confidence are not used to take hosts.
+    #[arg(long, value_name = "LEVEL", default_value = "medium")]
+    pub min_confidence: model::Confidence,
+    /// Write the explicit host-to-service graph (JSON) for an independent computation (bench/exposure-networkx.py).
+    #[arg(long, value_name = "FILE")]
+    pub export_graph: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct WhatifArgs {
+    /// Remove a conduit (repeatable).
+    #[arg(long, value_name = "CONDUIT")]
+    pub close_conduit: Vec<String>,
+    /// Remove a rule: CONDUIT/RULE, or RULE when its id is unique (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub disable_rule: Vec<String>,
+    /// Cut an asset off the network (repeatable).
+    #[arg(long, value_name = "ASSET")]
+    pub isolate: Vec<String>,
+    /// Add a rule at the top of a conduit: "CONDUIT: FROM -> TO [PROTO/]PORTS [allow|deny] [both]" (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub add_rule: Vec<String>,
+    /// Findings below this confidence are not used to take hosts.
+    #[arg(long, value_name = "LEVEL", default_value = "medium")]
+    pub min_confidence: model::Confidence,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FirewallCmd {
+    /// Read a firewall configuration (iptables-save output or the neutral CSV) and replace the
+    /// rules of the conduits it enforces; each rule keeps its file and line.
+    Import {
+        file: PathBuf,
+        /// The firewall (its asset id, as conduits name it in `enforced_by`); required for iptables-save.
+        #[arg(long)]
+        firewall: Option<String>,
+        /// iptables or csv (default: detected from the content).
+        #[arg(long)]
+        format: Option<String>,
+        /// Show what would change without storing it.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FlowsCmd {
+    /// Import observed flows: Zeek conn.log (TSV or JSON lines) or CSV src,dst,protocol,port[,first_seen,last_seen,count].
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List stored flows.
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -84,10 +84,10 @@ pub fn findings(store: &dyn Store, filter: &FindingFilter, json: bool) -> Result
     if summary.stale {
         out.push_str("note: the plant changed since the last full match; run `patchwise match`\n");
     }
-    let rows: Vec<[String; 6]> = list
+    let rows: Vec<Vec<String>> = list
         .iter()
         .map(|f| {
-            [
+            vec![
                 f.id.clone(),
                 f.verdict.status.as_str().to_string(),
                 f.verdict.confidence.as_str().to_string(),
@@ -97,29 +97,7 @@ pub fn findings(store: &dyn Store, filter: &FindingFilter, json: bool) -> Result
             ]
         })
         .collect();
-    let header = ["FINDING", "STATUS", "CONFIDENCE", "KEV", "ADVISORY", "FIXED IN"];
-    let mut widths = header.map(str::len);
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let line = |cells: &[&str]| {
-        let mut l = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                l.push_str(c);
-            } else {
-                let _ = write!(l, "{c:<w$}  ", w = widths[i]);
-            }
-        }
-        l.trim_end().to_string() + "\n"
-    };
-    out.push_str(&line(&header));
-    for r in &rows {
-        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
-        out.push_str(&line(&cells));
-    }
+    out.push_str(&output::table(&["FINDING", "STATUS", "CONFIDENCE", "KEV", "ADVISORY", "FIXED IN"], &rows));
     let _ = writeln!(out, "{} finding(s)", rows.len());
     output::write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 //! and prints their results. No domain logic lives here.
 
 mod cli;
+mod exposure_cmd;
 mod findings_cmd;
 mod intel_cmd;
 mod output;
@@ -17,7 +18,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use store::{AssetFilter, ImportSource, SqliteStore, Store, StoreError};
 
-use cli::{AssetsCmd, BundleCmd, Cli, Command, ConduitsCmd, IntelCmd, PlantCmd, ZonesCmd};
+use cli::{AssetsCmd, BundleCmd, Cli, Command, ConduitsCmd, FirewallCmd, FlowsCmd, IntelCmd, PlantCmd, ZonesCmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -63,6 +64,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Zones(ZonesCmd::List { json }) => zones_list(&db, json),
         Command::Conduits(ConduitsCmd::List { json }) => conduits_list(&db, json),
         Command::Cvss { vector, json } => cvss_score(&vector, json),
+        Command::Exposure(args) => exposure_cmd::exposure(&open_existing(&db)?, &args),
+        Command::Paths { asset, from, min_confidence, json } => {
+            exposure_cmd::paths(&open_existing(&db)?, &asset, &from, min_confidence, json)
+        }
+        Command::Whatif(args) => exposure_cmd::whatif(&open_existing(&db)?, &args),
+        Command::Governance { json } => exposure_cmd::governance(&open_existing(&db)?, json),
+        Command::Firewall(FirewallCmd::Import { file, firewall, format, dry_run, json }) => {
+            exposure_cmd::firewall_import(
+                &mut open_existing(&db)?,
+                &file,
+                firewall.as_deref(),
+                format.as_deref(),
+                dry_run,
+                json,
+            )
+        }
+        Command::Flows(FlowsCmd::Import { files, json }) => {
+            exposure_cmd::flows_import(&mut open_existing(&db)?, &files, json)
+        }
+        Command::Flows(FlowsCmd::List { json }) => exposure_cmd::flows_list(&open_existing(&db)?, json),
         Command::Match { full, json } => {
             let mut store = open_existing(&db)?;
             findings_cmd::match_cmd(&mut store, full, json, spinner("matching"))

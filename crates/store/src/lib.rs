@@ -11,7 +11,7 @@
 use model::advisory::{Advisory, EpssScore, IntelRecord, KevEntry, Source, SsvcPoints};
 use model::finding::{Finding, Verdict};
 use model::{
-    Asset, AssetKind, AssetSummary, Component, Conduit, Confidence, EntryPoint, FindingStatus, Identity, Plant,
+    Asset, AssetKind, AssetSummary, Component, Conduit, Confidence, EntryPoint, FindingStatus, Flow, Identity, Plant,
     PlantDiff, Site, Zone,
 };
 use serde::Serialize;
@@ -310,6 +310,45 @@ pub trait Store: Send {
 
     /// Counts of findings and when matching last ran.
     fn finding_summary(&self) -> Result<FindingSummary, StoreError>;
+
+    /// Open findings (affected, under investigation) at `min` confidence or more, one per asset
+    /// and vulnerability, with every stored CVSS vector of the vulnerability: what the exposure
+    /// stage needs to know which assets an attacker can take.
+    fn exposure_findings(&self, min: Confidence) -> Result<Vec<ExposureFinding>, StoreError> {
+        let _ = min;
+        Ok(Vec::new())
+    }
+
+    /// Observed flows, sorted by source, destination, protocol, port and file.
+    fn flows(&self) -> Result<Vec<Flow>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Stores observed flows in one transaction (a flow seen again in the same file replaces
+    /// its row); returns the rows that were new or changed.
+    fn import_flows(&mut self, flows: &[Flow], source: &ImportSource) -> Result<usize, StoreError> {
+        let _ = (flows, source);
+        Err(StoreError::Refused("this store does not keep flows".into()))
+    }
+
+    /// Replaces the rules (and other fields) of stored conduits in one transaction, as a
+    /// firewall import does; every conduit must exist and keep its zones.
+    fn replace_conduits(&mut self, conduits: &[Conduit], source: &ImportSource) -> Result<PlantDiff, StoreError> {
+        let _ = (conduits, source);
+        Err(StoreError::Refused("this store cannot replace conduits".into()))
+    }
+}
+
+/// An open finding as the exposure stage reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExposureFinding {
+    pub asset: String,
+    pub vulnerability: String,
+    pub confidence: Confidence,
+    /// The vulnerability is in CISA KEV.
+    pub kev: bool,
+    /// Every CVSS vector stored for the vulnerability (any source, any version).
+    pub vectors: Vec<String>,
 }
 
 /// Narrows a findings listing. Empty fields do not filter.

@@ -26,6 +26,7 @@ use crate::{
 };
 
 mod dump;
+mod exposure;
 mod intel;
 mod intel_export;
 mod intel_read;
@@ -248,6 +249,25 @@ impl Store for SqliteStore {
     fn finding_summary(&self) -> Result<FindingSummary, StoreError> {
         let _snapshot = self.snapshot()?;
         matching::summary(&self.conn, &self.path)
+    }
+
+    fn exposure_findings(&self, min: model::Confidence) -> Result<Vec<crate::ExposureFinding>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        exposure::findings(&self.conn, &self.path, min)
+    }
+
+    fn flows(&self) -> Result<Vec<model::Flow>, StoreError> {
+        exposure::flows(&self.conn, &self.path)
+    }
+
+    fn import_flows(&mut self, flows: &[model::Flow], source: &ImportSource) -> Result<usize, StoreError> {
+        self.writable()?;
+        exposure::import_flows(&mut self.conn, &self.path, flows, source)
+    }
+
+    fn replace_conduits(&mut self, conduits: &[Conduit], source: &ImportSource) -> Result<PlantDiff, StoreError> {
+        self.writable()?;
+        exposure::replace_conduits(&mut self.conn, &self.path, conduits, source)
     }
 }
 

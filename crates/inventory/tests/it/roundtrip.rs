@@ -97,6 +97,7 @@ pub fn hand_built() -> Plant {
                 action: if j == 6 { Action::Deny } else { Action::Allow },
                 application: (j % 2 == 1).then(|| "opcua".to_string()),
                 description: (j == 3).then(|| "engineering access".to_string()),
+                source: None,
             });
         }
         p.conduits.push(Conduit {
@@ -120,7 +121,7 @@ pub fn hand_built() -> Plant {
         kind: EntryKind::VendorRemoteAccess,
         name: "Vendor access".into(),
         attachments: vec![
-            Attachment::Vpn { gateway: "A-50".into(), zone: "z5".into(), mfa: true },
+            Attachment::Vpn { gateway: "A-50".into(), zone: "z5".into(), mfa: true, ports: vec![] },
             Attachment::JumpHost { host: "A-51".into(), mfa: false },
             Attachment::PortForward {
                 public_address: Some(ip("2001:db8::7")),

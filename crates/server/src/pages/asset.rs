@@ -499,6 +499,6 @@ fn attachment_names(at: &model::Attachment, a: &Asset) -> bool {
         Zone { zone } => zone == &a.zone,
         PortForward { asset, .. } => asset == &a.id,
         Vpn { gateway, zone, .. } => gateway == &a.id || zone == &a.zone,
-        JumpHost { host, .. } => host == &a.id,
+        JumpHost { host, .. } | Account { host, .. } => host == &a.id,
     }
 }

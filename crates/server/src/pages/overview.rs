@@ -345,15 +345,24 @@ pub(crate) fn attachment(h: &mut Html, kind: EntryKind, a: &Attachment, name_of:
             asset_link(h, asset);
             h.text(" ").el("code", &[], format!("{protocol}/{port}"));
         }
-        Attachment::Vpn { gateway, zone, mfa: m } => {
+        Attachment::Vpn { gateway, zone, mfa: m, ports } => {
             h.text("VPN through ");
             asset_link(h, gateway);
+            if !ports.is_empty() {
+                let list: Vec<String> = ports.iter().map(|p| p.to_string()).collect();
+                h.text(" (port ").el("code", &[], list.join(", ")).text(")");
+            }
             h.text(" into ");
             zone_link(h, zone);
             mfa(h, *m);
         }
         Attachment::JumpHost { host, mfa: m } => {
             h.text("jump host ");
+            asset_link(h, host);
+            mfa(h, *m);
+        }
+        Attachment::Account { host, mfa: m, shared } => {
+            h.text(if *shared { "shared account on " } else { "account on " });
             asset_link(h, host);
             mfa(h, *m);
         }

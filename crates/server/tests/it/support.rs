@@ -582,6 +582,7 @@ fn rule(id: &str, from: &str, to: &str, protocol: Protocol, ports: &[&str], app:
         action: Action::Allow,
         application: app.map(str::to_string),
         description: None,
+        source: None,
     }
 }
 
@@ -723,7 +724,7 @@ pub fn plant() -> Plant {
             id: "vendor".into(),
             kind: EntryKind::VendorRemoteAccess,
             name: "Vendor remote access".into(),
-            attachments: vec![Attachment::Vpn { gateway: "VPN-1".into(), zone: "dmz".into(), mfa: false }],
+            attachments: vec![Attachment::Vpn { gateway: "VPN-1".into(), zone: "dmz".into(), mfa: false, ports: vec![] }],
             description: None,
         },
     ];

@@ -20,6 +20,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "0002_intel", sql: include_str!("../../migrations/0002_intel.sql") },
     Migration { version: 3, name: "0003_quality", sql: include_str!("../../migrations/0003_quality.sql") },
     Migration { version: 4, name: "0004_matching", sql: include_str!("../../migrations/0004_matching.sql") },
+    Migration { version: 5, name: "0005_exposure", sql: include_str!("../../migrations/0005_exposure.sql") },
 ];
 
 /// The version the last migration leaves a database at.

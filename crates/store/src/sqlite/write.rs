@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::{At, read};
 use crate::{ImportSource, StoreError};
 
-fn refused(path: &str, message: String) -> StoreError {
+pub(crate) fn refused(path: &str, message: String) -> StoreError {
     StoreError::Refused(format!("database {path}: import refused: {message}; nothing was changed"))
 }
 
@@ -153,7 +153,7 @@ pub(crate) fn upsert_assets(
 }
 
 /// Counts a plant write, so matching knows its platforms are stale (see migration 0004).
-fn bump_plant_version(conn: &Connection, path: &str, diff: &PlantDiff) -> Result<(), StoreError> {
+pub(crate) fn bump_plant_version(conn: &Connection, path: &str, diff: &PlantDiff) -> Result<(), StoreError> {
     if diff.is_empty() {
         return Ok(());
     }
@@ -264,7 +264,7 @@ fn put_zone(tx: &Connection, path: &str, z: &Zone, old: Option<&Zone>) -> Result
     Ok(())
 }
 
-fn put_conduit(tx: &Connection, path: &str, c: &Conduit) -> Result<(), StoreError> {
+pub(crate) fn put_conduit(tx: &Connection, path: &str, c: &Conduit) -> Result<(), StoreError> {
     let doc = encode(path, "conduit", &c.id, c)?;
     tx.prepare_cached(
         "INSERT INTO conduits (id, zone_a, zone_b, doc) VALUES (?1, ?2, ?3, ?4) \
@@ -374,20 +374,29 @@ fn clear(tx: &Connection, path: &str, old: Option<&Asset>, sql: &str) -> Result<
     Ok(())
 }
 
-fn log_import(tx: &Connection, path: &str, source: &ImportSource, diff: &PlantDiff) -> Result<(), StoreError> {
+pub(crate) fn log_import(
+    tx: &Connection,
+    path: &str,
+    source: &ImportSource,
+    diff: &PlantDiff,
+) -> Result<(), StoreError> {
+    log_import_counts(tx, path, source, diff.added.len(), diff.changed.len(), diff.removed.len())
+}
+
+/// Logs an import that wrote other records than plant records (flows), with its counts.
+pub(crate) fn log_import_counts(
+    tx: &Connection,
+    path: &str,
+    source: &ImportSource,
+    added: usize,
+    changed: usize,
+    removed: usize,
+) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO imports (kind, path, digest, at, added, changed, removed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .at(path)?
-    .execute(params![
-        source.kind,
-        source.path,
-        source.digest,
-        source.at,
-        diff.added.len() as i64,
-        diff.changed.len() as i64,
-        diff.removed.len() as i64,
-    ])
+    .execute(params![source.kind, source.path, source.digest, source.at, added as i64, changed as i64, removed as i64,])
     .at(path)?;
     Ok(())
 }

@@ -112,6 +112,7 @@ pub fn small_plant() -> Plant {
                     action: Action::Allow,
                     application: Some("https".into()),
                     description: None,
+                    source: None,
                 }],
                 description: None,
             },
@@ -129,7 +130,7 @@ pub fn small_plant() -> Plant {
                 id: "vendor-vpn".into(),
                 kind: EntryKind::VendorRemoteAccess,
                 name: "Vendor VPN".into(),
-                attachments: vec![Attachment::Vpn { gateway: "FW-1".into(), zone: "dmz".into(), mfa: true }],
+                attachments: vec![Attachment::Vpn { gateway: "FW-1".into(), zone: "dmz".into(), mfa: true, ports: vec![] }],
                 description: None,
             },
             EntryPoint {
