@@ -211,8 +211,8 @@ fn covers(e: &Endpoint, ip: &IpAddr, zone: Option<&str>, asset: Option<&str>) ->
 fn ungoverned(plant: &Plant, holders: &HashMap<IpAddr, &Asset>, f: &Flow) -> Option<Issue> {
     let (sz, sa) = place(plant, holders, &f.src);
     let (dz, da) = place(plant, holders, &f.dst);
-    if sz.is_some() && sz == dz {
-        return None; // inside one zone
+    if sz == dz {
+        return None; // inside one zone, or not the plant's traffic at all
     }
     let subject = format!("flow {} → {} {}/{}", f.src, f.dst, f.protocol, f.port);
     let name = |z: Option<&str>| z.map_or("no zone".to_string(), |z| format!("zone {z}"));

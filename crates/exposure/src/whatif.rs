@@ -20,6 +20,9 @@ pub enum Change {
     /// Cut an asset off the network: no address, a zone of its own with no conduit, and no entry
     /// point attachment through it.
     Isolate { asset: String },
+    /// Remove an entry point (`ENTRY`), or one of its attachments (`ENTRY#N`, 1-based): a port
+    /// forward deleted, a VPN realm or an LTE router switched off.
+    CloseEntry { entry: String },
     /// Add a rule to a conduit (at the top, so it decides before the existing rules).
     AddRule { conduit: String, rule: Rule },
 }
@@ -150,6 +153,36 @@ pub fn apply(plant: &Plant, changes: &[Change]) -> Result<Plant, String> {
                 }
                 // Rules naming the asset can no longer apply (it sits in no conduit's zone).
             }
+            Change::CloseEntry { entry } => {
+                let (id, n) = match entry.split_once('#') {
+                    Some((id, n)) => {
+                        let n: usize = n
+                            .parse()
+                            .ok()
+                            .filter(|&n| n >= 1)
+                            .ok_or_else(|| format!("`{entry}`: the attachment number after `#` counts from 1"))?;
+                        (id, Some(n))
+                    }
+                    None => (entry.as_str(), None),
+                };
+                let Some(i) = p.entry_points.iter().position(|e| e.id == id) else {
+                    return Err(format!("no entry point `{id}`"));
+                };
+                match n {
+                    None => {
+                        p.entry_points.remove(i);
+                    }
+                    Some(n) if n <= p.entry_points[i].attachments.len() => {
+                        p.entry_points[i].attachments.remove(n - 1);
+                    }
+                    Some(n) => {
+                        return Err(format!(
+                            "entry point `{id}` has {} attachment(s), not {n}",
+                            p.entry_points[i].attachments.len()
+                        ));
+                    }
+                }
+            }
             Change::AddRule { conduit, rule } => {
                 let Some(c) = p.conduits.iter_mut().find(|c| &c.id == conduit) else {
                     return Err(format!("no conduit `{conduit}`"));
@@ -178,6 +211,16 @@ pub struct Reached {
     pub hops: u32,
 }
 
+/// A service still reached, in another number of hops.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct HopChange {
+    pub entry_point: String,
+    pub asset: String,
+    pub service: String,
+    pub before: u32,
+    pub after: u32,
+}
+
 /// An asset whose System Exposure changes, with its open findings that inherit it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExposureChange {
@@ -194,8 +237,8 @@ pub struct Delta {
     /// Services an entry point reached before and does not any more.
     pub exposures_removed: Vec<Reached>,
     pub exposures_added: Vec<Reached>,
-    /// Services reached either way, with a different number of hops (`hops` is the new count).
-    pub exposures_changed: Vec<(Reached, u32)>,
+    /// Services reached either way, with a different number of hops.
+    pub exposures_changed: Vec<HopChange>,
     /// Hosts an entry point could take before and cannot now (attack paths removed).
     pub paths_removed: Vec<Reached>,
     pub paths_added: Vec<Reached>,
@@ -239,7 +282,13 @@ pub fn delta(before: &Analysis, after: &Analysis, changes: &[Change]) -> Delta {
     for (k, &h) in &s0 {
         match s1.get(k) {
             None => d.exposures_removed.push(reached(k, h)),
-            Some(&h1) if h1 != h => d.exposures_changed.push((reached(k, h), h1)),
+            Some(&h1) if h1 != h => d.exposures_changed.push(HopChange {
+                entry_point: k.0.clone(),
+                asset: k.1.clone(),
+                service: k.2.clone().unwrap_or_default(),
+                before: h,
+                after: h1,
+            }),
             _ => {}
         }
     }

@@ -327,6 +327,9 @@ pub struct WhatifArgs {
     /// Cut an asset off the network (repeatable).
     #[arg(long, value_name = "ASSET")]
     pub isolate: Vec<String>,
+    /// Remove an entry point (ENTRY) or one of its attachments (ENTRY#N, counted from 1) (repeatable).
+    #[arg(long, value_name = "ENTRY")]
+    pub close_entry: Vec<String>,
     /// Add a rule at the top of a conduit: "CONDUIT: FROM -> TO [PROTO/]PORTS [allow|deny] [both]" (repeatable).
     #[arg(long, value_name = "RULE")]
     pub add_rule: Vec<String>,

@@ -153,11 +153,12 @@ pub fn changes(args: &WhatifArgs) -> Result<Vec<Change>> {
     out.extend(args.close_conduit.iter().map(|c| Change::CloseConduit { conduit: c.clone() }));
     out.extend(args.disable_rule.iter().map(|r| Change::DisableRule { rule: r.clone() }));
     out.extend(args.isolate.iter().map(|a| Change::Isolate { asset: a.clone() }));
+    out.extend(args.close_entry.iter().map(|e| Change::CloseEntry { entry: e.clone() }));
     for r in &args.add_rule {
         out.push(Change::parse_add_rule(r).map_err(anyhow::Error::msg)?);
     }
     if out.is_empty() {
-        bail!("name at least one change: --close-conduit, --disable-rule, --isolate or --add-rule");
+        bail!("name at least one change: --close-conduit, --disable-rule, --isolate, --close-entry or --add-rule");
     }
     Ok(out)
 }
@@ -186,6 +187,7 @@ fn delta_text(d: &Delta, secs: f64) -> String {
             Change::CloseConduit { conduit } => writeln!(out, "  close conduit {conduit}"),
             Change::DisableRule { rule } => writeln!(out, "  disable rule {rule}"),
             Change::Isolate { asset } => writeln!(out, "  isolate {asset}"),
+            Change::CloseEntry { entry } => writeln!(out, "  close entry point {entry}"),
             Change::AddRule { conduit, rule } => writeln!(
                 out,
                 "  add to {conduit}: {} {} → {} {}{}",

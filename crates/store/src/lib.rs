@@ -319,6 +319,12 @@ pub trait Store: Send {
         Ok(Vec::new())
     }
 
+    /// A text that changes whenever the plant, the findings or the flows change, for caches of
+    /// derived answers (the server's exposure analysis); `None` when the store cannot tell.
+    fn data_version(&self) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
+
     /// Observed flows, sorted by source, destination, protocol, port and file.
     fn flows(&self) -> Result<Vec<Flow>, StoreError> {
         Ok(Vec::new())

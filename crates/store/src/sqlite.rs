@@ -256,6 +256,11 @@ impl Store for SqliteStore {
         exposure::findings(&self.conn, &self.path, min)
     }
 
+    fn data_version(&self) -> Result<Option<String>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        exposure::data_version(&self.conn, &self.path).map(Some)
+    }
+
     fn flows(&self) -> Result<Vec<model::Flow>, StoreError> {
         exposure::flows(&self.conn, &self.path)
     }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod exposure;
 mod imports;
 mod intel;
 mod matching;

@@ -177,3 +177,12 @@ pub(crate) fn replace_conduits(
     tx.commit().at(path)?;
     Ok(diff)
 }
+
+/// The plant version, the last match run and the last import (flows are logged as imports).
+pub(crate) fn data_version(conn: &Connection, path: &str) -> Result<String, StoreError> {
+    let (plant, run): (i64, Option<String>) = conn
+        .query_row("SELECT plant_version, last_run FROM match_state WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .at(path)?;
+    let imports: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM imports", [], |r| r.get(0)).at(path)?;
+    Ok(format!("{plant}/{}/{imports}", run.unwrap_or_default()))
+}
