@@ -16,8 +16,10 @@
 //!
 //! The crate does no IO: the plant file and the bundle are compiled in.
 
+mod network;
 mod scale;
 
+pub use network::synthetic_network;
 pub use scale::{scaled_from, scaled_plant};
 
 /// The demo plant file, as written in `data/demo-plant.toml`.

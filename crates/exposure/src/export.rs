@@ -93,10 +93,13 @@ pub fn write_graph(a: &Analysis, out: &mut dyn Write) -> std::io::Result<(u64, u
             }
         }
     }
-    let actors = (0..p.zones.len()).map(|z| (format!("z:{}", p.zones[z].id), z as u32, None, a.zone_class[z])).chain(
-        (0..p.assets.len()).map(|h| (format!("h:{}", p.assets[h].id), g.hosts[h].zone, Some(h as u32), a.class_of[h])),
-    );
-    for (name, zone, host, class) in actors {
+    let actors = (0..p.zones.len())
+        .map(|z| (format!("z:{}", p.zones[z].id), z as u32, None, a.units.of_zone(z as u32)))
+        .chain(
+            (0..p.assets.len())
+                .map(|h| (format!("h:{}", p.assets[h].id), g.hosts[h].zone, Some(h as u32), a.units.of_host(h as u32))),
+        );
+    for (name, zone, host, units) in actors {
         if let Some(zc) = g.zones.get(zone as usize) {
             for &h in &zc.hosts {
                 for s in g.hosts[h as usize].services.clone() {
@@ -107,8 +110,10 @@ pub fn write_graph(a: &Analysis, out: &mut dyn Write) -> std::io::Result<(u64, u
                 }
             }
         }
-        for &(s, _) in &a.reach[class as usize] {
-            w.reach(&name, host, s, false)?;
+        for &u in units {
+            for &(s, _) in a.unit_reach(u) {
+                w.reach(&name, host, s, false)?;
+            }
         }
         if let Some(h) = host
             && let Some(zs) = g.gateway_zones.get(&h)

@@ -33,10 +33,12 @@ pub struct FlowFile {
 
 const MAX_LINE: usize = 1 << 20;
 
+type FlowKey = (IpAddr, IpAddr, Protocol, u16);
+
 /// Reads a flows file; `name` is used in messages and as each flow's source.
 pub fn read<R: BufRead>(name: &str, mut input: R) -> Result<FlowFile, FlowError> {
     let err = |line: u64, message: String| FlowError { file: name.to_string(), line, message };
-    let mut agg: BTreeMap<(IpAddr, IpAddr, Protocol, u16), (Option<String>, Option<String>, u64)> = BTreeMap::new();
+    let mut agg: BTreeMap<FlowKey, (Option<String>, Option<String>, u64)> = BTreeMap::new();
     let mut out = FlowFile::default();
     let mut fields: Option<Vec<String>> = None;
     let mut csv_header: Option<Vec<String>> = None;
@@ -154,15 +156,15 @@ pub fn read<R: BufRead>(name: &str, mut input: R) -> Result<FlowFile, FlowError>
         match parsed {
             Ok((key, first, last, count)) => {
                 let e = agg.entry(key).or_insert((None, None, 0));
-                if let Some(f) = first.clone() {
-                    if e.0.as_ref().is_none_or(|x| f < *x) {
-                        e.0 = Some(f);
-                    }
+                if let Some(f) = first.clone()
+                    && e.0.as_ref().is_none_or(|x| f < *x)
+                {
+                    e.0 = Some(f);
                 }
-                if let Some(l) = last.or(first) {
-                    if e.1.as_ref().is_none_or(|x| l > *x) {
-                        e.1 = Some(l);
-                    }
+                if let Some(l) = last.or(first)
+                    && e.1.as_ref().is_none_or(|x| l > *x)
+                {
+                    e.1 = Some(l);
                 }
                 e.2 += count;
             }
@@ -199,7 +201,7 @@ struct Record {
     count: Option<String>,
 }
 
-type Parsed = ((IpAddr, IpAddr, Protocol, u16), Option<String>, Option<String>, u64);
+type Parsed = (FlowKey, Option<String>, Option<String>, u64);
 
 impl Record {
     fn parse(self) -> Result<Parsed, String> {

@@ -10,11 +10,13 @@
 //! grow (monotone), so a breadth-first search per entry point finds every reachable host and
 //! service with its shortest path, in time linear in what it reaches.
 //!
-//! Hosts whose source addresses match the same rules behave the same (a *class*); a class's
-//! reach across conduits is computed once and shared by every search, and each search expands a
-//! class and a zone at most once — the first time is the shortest.
+//! Across one conduit, hosts of a zone whose addresses match the same of its rules behave the
+//! same (a *unit*: conduit × rule signature; most hosts share their zone's plain unit). A unit's
+//! reach is computed once, when a search first needs it, and shared by every search; each search
+//! expands a unit and a zone at most once — the first time is the shortest.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, OnceLock};
 
 use model::{EntryKind, Plant, Protocol, SystemExposure};
 
@@ -82,6 +84,9 @@ pub struct Exploit {
     pub kev: bool,
 }
 
+/// A unit's reach, computed once.
+type ReachCell = OnceLock<Arc<Vec<(SvcIx, Via)>>>;
+
 /// One actor: an attacker on a zone's network, or in control of a host.
 /// Encoded as `zone` for zones and `zones + host` for hosts.
 type Actor = u32;
@@ -142,22 +147,22 @@ pub struct Analysis {
     open: Vec<bool>,
     /// Hosts an entry point reaches in any way (a service, or the host itself).
     reached: Vec<bool>,
-    /// Class of each host and of each zone's attacker, and each class's reach across conduits.
-    pub(crate) class_of: Vec<u32>,
-    pub(crate) zone_class: Vec<u32>,
-    pub(crate) reach: Vec<Vec<(SvcIx, Via)>>,
+    /// The units of each host and of each zone's attacker, and each unit's reach (computed when
+    /// a search first needs it).
+    pub(crate) units: Units,
+    reach: Vec<ReachCell>,
+    dests: Vec<OnceLock<Arc<DestList>>>,
 }
 
 /// Where a search stands: which classes and zones it has expanded.
 struct Search<'a> {
     g: &'a Graph,
-    class_of: &'a [u32],
-    zone_class: &'a [u32],
-    reach: &'a [Vec<(SvcIx, Via)>],
+    units: &'a Units,
+    reach: Lazy<'a>,
     host_exploits: &'a [Vec<u32>],
     exploits: &'a [Exploit],
     tree: Tree,
-    class_done: Vec<bool>,
+    unit_done: Vec<bool>,
     zone_done: Vec<bool>,
     queue: VecDeque<Actor>,
 }
@@ -171,7 +176,26 @@ impl Analysis {
 
     /// [`Analysis::run`] on a plant the analysis keeps (no copy).
     pub fn of(plant: Plant, exploits: Vec<Exploit>) -> Analysis {
+        Analysis::build(plant, exploits, None)
+    }
+
+    /// The analysis of a changed copy of this analysis' plant, reusing what the change cannot
+    /// have touched: the reach across every conduit not in `dirty` (indices of the plant's
+    /// conduits). The caller keeps conduits, assets and services in the same order.
+    pub fn changed(&self, plant: Plant, dirty: &[usize]) -> Analysis {
+        Analysis::build(plant, self.exploits.clone(), Some((self, dirty)))
+    }
+
+    fn build(plant: Plant, exploits: Vec<Exploit>, previous: Option<(&Analysis, &[usize])>) -> Analysis {
+        let trace = std::env::var_os("PATCHWISE_TRACE").is_some();
+        let t0 = std::time::Instant::now();
+        let phase = |name: &str| {
+            if trace {
+                eprintln!("exposure: {name} at {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
+            }
+        };
         let g = Graph::compile(&plant);
+        phase("compiled");
         let host_ix: HashMap<&str, HostIx> =
             plant.assets.iter().enumerate().map(|(i, a)| (a.id.as_str(), i as HostIx)).collect();
         let mut host_exploits: Vec<Vec<u32>> = vec![Vec::new(); g.hosts.len()];
@@ -186,26 +210,36 @@ impl Analysis {
                 (!e.kev, e.vector, e.vulnerability.clone())
             });
         }
-        let (class_of, zone_class, nclasses) = classes(&g);
-        // Every class's reach across conduits, computed on all cores.
-        let mut reps: Vec<Src> = vec![Src::Zone(0); nclasses];
-        for (h, &c) in class_of.iter().enumerate() {
-            reps[c as usize] = Src::Host(h as HostIx);
+        let units = units(&g);
+        let nunits = units.reps.len();
+        phase(&format!("{nunits} units"));
+        let mut reach: Vec<ReachCell> = (0..nunits).map(|_| OnceLock::new()).collect();
+        let mut dests: Vec<OnceLock<Arc<DestList>>> = (0..g.conduits.len() * 2).map(|_| OnceLock::new()).collect();
+        if let Some((before, dirty)) = previous {
+            reuse(before, dirty, &g, &units, &mut reach, &mut dests);
+            phase("reused the untouched conduits");
         }
-        for (z, &c) in zone_class.iter().enumerate() {
-            reps[c as usize] = Src::Zone(z as ZoneIx);
+        let lazy = Lazy { g: &g, reps: &units.reps, cells: &reach, dests: &dests };
+        if std::env::var_os("PATCHWISE_EAGER").is_some() {
+            let all: Vec<u32> = (0..nunits as u32).collect();
+            let _ = parallel_map(&all, |&u| lazy.get(u).len());
+            phase("all units computed");
         }
-        let reach = parallel_map(&reps, |src| class_reach(&g, *src));
 
         let trees: Vec<Tree> = {
             let entries: Vec<usize> = (0..g.entries.len()).collect();
             parallel_map(&entries, |&e| {
-                let mut s = Search::new(&g, &class_of, &zone_class, &reach, &host_exploits, &exploits);
+                let mut s = Search::new(&g, &units, lazy, &host_exploits, &exploits);
                 s.run(e);
                 s.tree
             })
         };
 
+        phase(&format!(
+            "searches ({} of {nunits} units reached, {} reach entries)",
+            reach.iter().filter(|c| c.get().is_some()).count(),
+            reach.iter().filter_map(|c| c.get()).map(|v| v.len()).sum::<usize>()
+        ));
         let mut open = vec![false; g.services.len()];
         for e in g.entries.iter().filter(|e| e.kind == EntryKind::Internet) {
             for f in e.footholds.iter().flatten() {
@@ -217,8 +251,10 @@ impl Analysis {
                                 open[s as usize] = true;
                             }
                         }
-                        for &(s, _) in &reach[zone_class[*zone as usize] as usize] {
-                            open[s as usize] = true;
+                        for &u in units.of_zone(*zone) {
+                            for &(s, _) in lazy.get(u) {
+                                open[s as usize] = true;
+                            }
                         }
                     }
                     _ => {}
@@ -239,7 +275,8 @@ impl Analysis {
                 }
             }
         }
-        Analysis { plant, g, exploits, host_exploits, trees, open, reached, class_of, zone_class, reach }
+        phase("done");
+        Analysis { plant, g, exploits, host_exploits, trees, open, reached, units, reach, dests }
     }
 
     /// SSVC System Exposure of an asset (by index in the plant).
@@ -263,6 +300,11 @@ impl Analysis {
     }
 
     /// The exploits of an asset (by index), best first.
+    /// What a unit reaches across its conduit (computed now if no search needed it).
+    pub(crate) fn unit_reach(&self, unit: u32) -> &[(SvcIx, Via)] {
+        Lazy { g: &self.g, reps: &self.units.reps, cells: &self.reach, dests: &self.dests }.get(unit)
+    }
+
     pub(crate) fn host_exploit_ids(&self, host: usize) -> &[u32] {
         self.host_exploits.get(host).map_or(&[], |v| v.as_slice())
     }
@@ -306,9 +348,8 @@ impl Analysis {
 impl<'a> Search<'a> {
     fn new(
         g: &'a Graph,
-        class_of: &'a [u32],
-        zone_class: &'a [u32],
-        reach: &'a [Vec<(SvcIx, Via)>],
+        units: &'a Units,
+        reach: Lazy<'a>,
         host_exploits: &'a [Vec<u32>],
         exploits: &'a [Exploit],
     ) -> Self {
@@ -316,8 +357,7 @@ impl<'a> Search<'a> {
         let blank = ActorPred { prev: NONE, via: Via::SameZone, svc: NONE, exploit: NONE };
         Search {
             g,
-            class_of,
-            zone_class,
+            units,
             reach,
             host_exploits,
             exploits,
@@ -326,7 +366,7 @@ impl<'a> Search<'a> {
                 pred: vec![blank; actors],
                 svc: vec![SvcPred { actor: NONE, dist: NONE, via: Via::SameZone }; g.services.len()],
             },
-            class_done: vec![false; reach.len()],
+            unit_done: vec![false; reach.cells.len()],
             zone_done: vec![false; g.zones.len()],
             queue: VecDeque::new(),
         }
@@ -361,11 +401,11 @@ impl<'a> Search<'a> {
         }
         while let Some(a) = self.queue.pop_front() {
             let d = self.tree.dist[a as usize];
-            let (zone, class) = if a < self.zones() {
-                (a, self.zone_class[a as usize])
+            let (zone, units) = if a < self.zones() {
+                (a, self.units.of_zone(a))
             } else {
                 let h = a - self.zones();
-                (self.g.hosts[h as usize].zone, self.class_of[h as usize])
+                (self.g.hosts[h as usize].zone, self.units.of_host(h))
             };
             if (zone as usize) < self.zone_done.len() && !self.zone_done[zone as usize] {
                 self.zone_done[zone as usize] = true;
@@ -379,11 +419,13 @@ impl<'a> Search<'a> {
                     }
                 }
             }
-            if !self.class_done[class as usize] {
-                self.class_done[class as usize] = true;
-                let reach = self.reach;
-                for &(s, via) in &reach[class as usize] {
-                    self.reach_svc(s, a, d, via, false);
+            for &u in units {
+                if !self.unit_done[u as usize] {
+                    self.unit_done[u as usize] = true;
+                    let reach = self.reach;
+                    for &(s, via) in reach.get(u) {
+                        self.reach_svc(s, a, d, via, false);
+                    }
                 }
             }
             if a >= self.zones()
@@ -442,93 +484,266 @@ impl<'a> Search<'a> {
     }
 }
 
-/// The source of traffic a class stands for.
+/// Class reach computed on first use, shared by the searches running on other threads.
+#[derive(Clone, Copy)]
+struct Lazy<'a> {
+    g: &'a Graph,
+    reps: &'a [(Src, u32)],
+    cells: &'a [ReachCell],
+    dests: &'a [OnceLock<Arc<DestList>>],
+}
+
+impl<'a> Lazy<'a> {
+    fn get(&self, unit: u32) -> &'a [(SvcIx, Via)] {
+        match (self.cells.get(unit as usize), self.reps.get(unit as usize)) {
+            (Some(cell), Some(&(src, conduit))) => {
+                cell.get_or_init(|| Arc::new(unit_reach(self.g, self.dests, src, conduit))).as_slice()
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// Units per host and per zone attacker (flattened lists), and a representative source and the
+/// conduit of each unit.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Units {
+    host_start: Vec<u32>,
+    zone_start: Vec<u32>,
+    list: Vec<u32>,
+    pub(crate) reps: Vec<(Src, u32)>,
+    /// Each unit's key: (conduit, zone, signature as a range of `sig`).
+    keys: Vec<(u32, ZoneIx, u32, u32)>,
+    sig: Vec<u64>,
+}
+
+impl Units {
+    pub(crate) fn of_host(&self, h: HostIx) -> &[u32] {
+        let (a, b) = (self.host_start[h as usize], self.host_start[h as usize + 1]);
+        &self.list[a as usize..b as usize]
+    }
+
+    pub(crate) fn of_zone(&self, z: ZoneIx) -> &[u32] {
+        let (a, b) = (self.zone_start[z as usize], self.zone_start[z as usize + 1]);
+        &self.list[a as usize..b as usize]
+    }
+}
+
+/// Copies into a new analysis the unit reach and destination lists of every conduit the change
+/// did not touch (same conduit index, same zone, same signature: same answer).
+fn reuse(
+    before: &Analysis,
+    dirty: &[usize],
+    g: &Graph,
+    units: &Units,
+    reach: &mut [ReachCell],
+    dests: &mut [OnceLock<Arc<DestList>>],
+) {
+    let clean = |ci: u32| {
+        let plant_index = g.conduits.get(ci as usize).map(|c| c.plant_index as usize);
+        plant_index.is_some_and(|p| !dirty.contains(&p))
+            && before.g.conduits.get(ci as usize).map(|c| c.plant_index)
+                == g.conduits.get(ci as usize).map(|c| c.plant_index)
+    };
+    let old = &before.units;
+    let mut index: HashMap<(u32, ZoneIx, &[u64]), u32> = HashMap::with_capacity(old.keys.len());
+    for (i, &(ci, z, a, b)) in old.keys.iter().enumerate() {
+        if clean(ci) {
+            index.insert((ci, z, &old.sig[a as usize..b as usize]), i as u32);
+        }
+    }
+    for (i, &(ci, z, a, b)) in units.keys.iter().enumerate() {
+        if !clean(ci) {
+            continue;
+        }
+        if let Some(&o) = index.get(&(ci, z, &units.sig[a as usize..b as usize]))
+            && let Some(done) = before.reach.get(o as usize).and_then(OnceLock::get)
+        {
+            reach[i] = OnceLock::from(Arc::clone(done));
+        }
+    }
+    for (i, cell) in dests.iter_mut().enumerate() {
+        if clean((i / 2) as u32)
+            && let Some(done) = before.dests.get(i).and_then(OnceLock::get)
+        {
+            *cell = OnceLock::from(Arc::clone(done));
+        }
+    }
+}
+
+/// The source of traffic a unit stands for.
 #[derive(Debug, Clone, Copy)]
-enum Src {
+pub(crate) enum Src {
     Zone(ZoneIx),
     Host(HostIx),
 }
 
-/// Groups hosts by the rule endpoints their addresses match; each zone's attacker is a class of
-/// its own. Returns (class per host, class per zone attacker, number of classes).
-fn classes(g: &Graph) -> (Vec<u32>, Vec<u32>, usize) {
-    let mut ids: HashMap<(ZoneIx, Vec<u64>), u32> = HashMap::new();
-    let mut class_of = Vec::with_capacity(g.hosts.len());
-    let mut sig = Vec::new();
-    for (h, host) in g.hosts.iter().enumerate() {
-        sig.clear();
-        if let Some(z) = g.zones.get(host.zone as usize) {
-            for &ci in &z.conduits {
-                for r in &g.conduits[ci as usize].rules {
-                    for (side, e) in [(0u64, r.from), (1, r.to)] {
-                        if side == 1 && !r.both {
-                            continue;
-                        }
-                        if matches!(e, End::Host(_) | End::Net(..)) && g.host_in(h as HostIx, e) {
-                            sig.push((u64::from(ci) << 33) | (u64::from(r.index) << 1) | side);
+/// Units: for each conduit of a zone, the hosts whose addresses match the same of its asset and
+/// address rules share one unit; each zone's attacker has units of its own.
+fn units(g: &Graph) -> Units {
+    // Each host's signature: the (conduit, rule, side) whose asset or address endpoint covers it,
+    // found rule by rule through the address index, in conduit and rule order.
+    let mut sigs: Vec<Vec<u64>> = vec![Vec::new(); g.hosts.len()];
+    let mut hosts = Vec::new();
+    for (ci, c) in g.conduits.iter().enumerate() {
+        for r in &c.rules {
+            for (side, e) in [(0u64, r.from), (1, r.to)] {
+                if (side == 1 && !r.both) || !matches!(e, End::Host(_) | End::Net(..)) {
+                    continue;
+                }
+                let key = ((ci as u64) << 33) | (u64::from(r.index) << 1) | side;
+                for &z in &c.zones {
+                    hosts.clear();
+                    candidates(g, e, z, &mut hosts);
+                    for &h in &hosts {
+                        if sigs[h as usize].last() != Some(&key) {
+                            sigs[h as usize].push(key);
                         }
                     }
                 }
             }
         }
-        let next = ids.len() as u32;
-        let id = *ids.entry((host.zone, sig.clone())).or_insert(next);
-        class_of.push(id);
     }
-    let base = ids.len() as u32;
-    let zone_class = (0..g.zones.len() as u32).map(|z| base + z).collect();
-    (class_of, zone_class, base as usize + g.zones.len())
+    let mut ids: HashMap<(u32, ZoneIx, &[u64]), u32> = HashMap::new();
+    let mut u = Units::default();
+    let zone_marker: &[u64] = &[u64::MAX];
+    for (h, host) in g.hosts.iter().enumerate() {
+        u.host_start.push(u.list.len() as u32);
+        let Some(zc) = g.zones.get(host.zone as usize) else { continue };
+        let sig = sigs[h].as_slice();
+        for &ci in &zc.conduits {
+            let lo = sig.partition_point(|k| (k >> 33) < u64::from(ci));
+            let hi = sig.partition_point(|k| (k >> 33) <= u64::from(ci));
+            let next = u.reps.len() as u32;
+            let id = *ids.entry((ci, host.zone, &sig[lo..hi])).or_insert(next);
+            if id == next {
+                u.reps.push((Src::Host(h as HostIx), ci));
+                let start = u.sig.len() as u32;
+                u.sig.extend_from_slice(&sig[lo..hi]);
+                u.keys.push((ci, host.zone, start, u.sig.len() as u32));
+            }
+            u.list.push(id);
+        }
+    }
+    u.host_start.push(u.list.len() as u32);
+    for (z, zc) in g.zones.iter().enumerate() {
+        u.zone_start.push(u.list.len() as u32);
+        for &ci in &zc.conduits {
+            let next = u.reps.len() as u32;
+            let id = *ids.entry((ci, z as ZoneIx, zone_marker)).or_insert(next);
+            if id == next {
+                u.reps.push((Src::Zone(z as ZoneIx), ci));
+                let start = u.sig.len() as u32;
+                u.sig.push(u64::MAX);
+                u.keys.push((ci, z as ZoneIx, start, u.sig.len() as u32));
+            }
+            u.list.push(id);
+        }
+    }
+    u.zone_start.push(u.list.len() as u32);
+    u
 }
 
-/// What a source reaches across the conduits of its zone: each service once per conduit, with
-/// the rule that decided.
-fn class_reach(g: &Graph, src: Src) -> Vec<(SvcIx, Via)> {
+/// For one conduit and one direction (from `zone` to the other side): every destination service
+/// some rule covers, with the rules that cover it in first-match order (a rule's forward use
+/// before its reverse use). The list stops at the first rule any source matches.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DestList {
+    svcs: Vec<(SvcIx, u32, u32)>,
+    entries: Vec<(u32, bool)>,
+}
+
+fn dest_list(g: &Graph, ci: u32, zone: ZoneIx) -> DestList {
+    let mut out = DestList::default();
+    let Some(c) = g.conduits.get(ci as usize) else { return out };
+    let other = if c.zones[0] == zone { c.zones[1] } else { c.zones[0] };
+    let mut lists: HashMap<SvcIx, (Vec<(u32, bool)>, bool)> = HashMap::new();
+    let mut order: Vec<SvcIx> = Vec::new();
+    let mut hosts = Vec::new();
+    for r in &c.rules {
+        for (reverse, from, to) in [(false, r.from, r.to), (true, r.to, r.from)] {
+            if reverse && !r.both {
+                continue;
+            }
+            // A source endpoint every source of this zone matches ends the list.
+            let everyone = matches!(from, End::Any) || from == End::Zone(zone);
+            hosts.clear();
+            candidates(g, to, other, &mut hosts);
+            for &h in &hosts {
+                for s in g.hosts[h as usize].services.clone() {
+                    let sv = g.services[s as usize];
+                    if !r.covers(sv.protocol, sv.port) {
+                        continue;
+                    }
+                    let e = lists.entry(s).or_insert_with(|| {
+                        order.push(s);
+                        (Vec::new(), false)
+                    });
+                    if !e.1 {
+                        e.0.push((r.index, reverse));
+                        e.1 = everyone;
+                    }
+                }
+            }
+        }
+    }
+    order.sort_unstable();
+    for s in order {
+        if let Some((list, _)) = lists.remove(&s) {
+            let start = out.entries.len() as u32;
+            out.entries.extend(list);
+            out.svcs.push((s, start, out.entries.len() as u32));
+        }
+    }
+    out
+}
+
+/// What a source reaches across one conduit of its zone: each service once, with the rule that
+/// decided.
+fn unit_reach(g: &Graph, dests: &[OnceLock<Arc<DestList>>], src: Src, ci: u32) -> Vec<(SvcIx, Via)> {
     let zone = match src {
         Src::Zone(z) => z,
         Src::Host(h) => g.hosts[h as usize].zone,
     };
-    let Some(zc) = g.zones.get(zone as usize) else { return Vec::new() };
     let matches = |e: End| match src {
         Src::Zone(z) => g.zone_attacker_in(z, e),
         Src::Host(h) => g.host_in(h, e),
     };
     let mut out = Vec::new();
-    let mut decided: HashSet<SvcIx> = HashSet::new();
-    let mut hosts = Vec::new();
-    for &ci in &zc.conduits {
-        let c = &g.conduits[ci as usize];
+    let Some(c) = g.conduits.get(ci as usize) else { return out };
+    if c.unenforced {
         let other = if c.zones[0] == zone { c.zones[1] } else { c.zones[0] };
-        let oz = &g.zones[other as usize];
-        if c.unenforced {
-            for &h in &oz.hosts {
-                for s in g.hosts[h as usize].services.clone() {
-                    out.push((s, Via::Unenforced { conduit: ci }));
-                }
+        for &h in &g.zones[other as usize].hosts {
+            for s in g.hosts[h as usize].services.clone() {
+                out.push((s, Via::Unenforced { conduit: ci }));
             }
-            continue;
         }
-        decided.clear();
-        for r in &c.rules {
-            for (reverse, from, to) in [(false, r.from, r.to), (true, r.to, r.from)] {
-                if reverse && !r.both {
-                    continue;
-                }
-                if !matches(from) {
-                    continue;
-                }
-                hosts.clear();
-                candidates(g, to, other, &mut hosts);
-                for &h in &hosts {
-                    for s in g.hosts[h as usize].services.clone() {
-                        let sv = g.services[s as usize];
-                        if !r.covers(sv.protocol, sv.port) || !decided.insert(s) {
-                            continue;
-                        }
-                        if r.allow {
-                            out.push((s, Via::Rule { conduit: ci, rule: r.index, reverse }));
-                        }
+        return out;
+    }
+    let side = usize::from(c.zones[0] != zone);
+    let Some(cell) = dests.get(ci as usize * 2 + side) else { return out };
+    let list = cell.get_or_init(|| Arc::new(dest_list(g, ci, zone)));
+    // Sources match the same endpoints again and again: remember each answer.
+    let mut seen: Vec<(End, bool)> = Vec::new();
+    for &(s, a, b) in &list.svcs {
+        for &(ri, reverse) in &list.entries[a as usize..b as usize] {
+            let r = &c.rules[ri as usize];
+            let from = if reverse { r.to } else { r.from };
+            let hit = match seen.iter().find(|(e, _)| *e == from) {
+                Some(&(_, m)) => m,
+                None => {
+                    let m = matches(from);
+                    if seen.len() < 64 {
+                        seen.push((from, m));
                     }
+                    m
                 }
+            };
+            if hit {
+                if r.allow {
+                    out.push((s, Via::Rule { conduit: ci, rule: r.index, reverse }));
+                }
+                break;
             }
         }
     }

@@ -1,7 +1,7 @@
 //! What-if: apply changes to a copy of the plant's network, analyse again, report the delta.
 //! Nothing is saved.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -24,7 +24,7 @@ pub enum Change {
     /// forward deleted, a VPN realm or an LTE router switched off.
     CloseEntry { entry: String },
     /// Add a rule to a conduit (at the top, so it decides before the existing rules).
-    AddRule { conduit: String, rule: Rule },
+    AddRule { conduit: String, rule: Box<Rule> },
 }
 
 impl Change {
@@ -88,21 +88,39 @@ impl Change {
             description: Some("added by what-if".into()),
             source: None,
         };
-        Ok(Change::AddRule { conduit: conduit.to_string(), rule })
+        Ok(Change::AddRule { conduit: conduit.to_string(), rule: Box::new(rule) })
     }
 }
 
 /// A copy of the plant with the changes applied; an unknown conduit, rule or asset is an error.
+/// Records keep their order (a closed conduit stays, with no rules and enforced), so analyses of
+/// the two plants can be compared index by index.
 pub fn apply(plant: &Plant, changes: &[Change]) -> Result<Plant, String> {
+    apply_marking(plant, changes).map(|(p, _)| p)
+}
+
+/// Analyses the changed plant, reusing from `before` what the changes cannot touch, and the delta.
+pub fn run(before: &Analysis, changes: &[Change]) -> Result<(Analysis, Delta), String> {
+    let (plant, dirty) = apply_marking(before.plant(), changes)?;
+    let after = before.changed(plant, &dirty);
+    let d = delta(before, &after, changes);
+    Ok((after, d))
+}
+
+/// [`apply`], also returning the indices of the conduits whose evaluation can have changed.
+fn apply_marking(plant: &Plant, changes: &[Change]) -> Result<(Plant, Vec<usize>), String> {
     let mut p = plant.clone();
+    let mut dirty = Vec::new();
     for c in changes {
         match c {
             Change::CloseConduit { conduit } => {
-                let before = p.conduits.len();
-                p.conduits.retain(|x| &x.id != conduit);
-                if p.conduits.len() == before {
+                let Some(i) = p.conduits.iter().position(|x| &x.id == conduit) else {
                     return Err(format!("no conduit `{conduit}`"));
-                }
+                };
+                // Default deny: a conduit with no rules, enforced, carries nothing.
+                p.conduits[i].rules.clear();
+                p.conduits[i].enforcement.kind = model::EnforcementKind::Firewall;
+                dirty.push(i);
             }
             Change::DisableRule { rule } => {
                 let (conduit, id) = match rule.split_once('/') {
@@ -118,7 +136,10 @@ pub fn apply(plant: &Plant, changes: &[Change]) -> Result<Plant, String> {
                     .collect();
                 match holders.as_slice() {
                     [] => return Err(format!("no rule `{rule}`")),
-                    [i] => p.conduits[*i].rules.retain(|r| r.id != id),
+                    [i] => {
+                        p.conduits[*i].rules.retain(|r| r.id != id);
+                        dirty.push(*i);
+                    }
                     many => {
                         let names: Vec<String> = many.iter().map(|&i| format!("{}/{id}", p.conduits[i].id)).collect();
                         return Err(format!("rule `{id}` is in several conduits; name one: {}", names.join(", ")));
@@ -130,6 +151,7 @@ pub fn apply(plant: &Plant, changes: &[Change]) -> Result<Plant, String> {
                     return Err(format!("no asset `{asset}`"));
                 };
                 let site = p.zones.iter().find(|z| z.id == a.zone).map(|z| z.site.clone()).unwrap_or_default();
+                let old_zone = a.zone.clone();
                 let zone = format!("isolated:{asset}");
                 a.zone = zone.clone();
                 a.ips.clear();
@@ -151,7 +173,10 @@ pub fn apply(plant: &Plant, changes: &[Change]) -> Result<Plant, String> {
                         Attachment::Zone { .. } => true,
                     });
                 }
-                // Rules naming the asset can no longer apply (it sits in no conduit's zone).
+                // Rules naming the asset can no longer apply (it sits in no conduit's zone); every
+                // conduit of its old zone is evaluated again.
+                dirty
+                    .extend(p.conduits.iter().enumerate().filter(|(_, c)| c.zones.contains(&old_zone)).map(|(i, _)| i));
             }
             Change::CloseEntry { entry } => {
                 let (id, n) = match entry.split_once('#') {
@@ -184,10 +209,12 @@ pub fn apply(plant: &Plant, changes: &[Change]) -> Result<Plant, String> {
                 }
             }
             Change::AddRule { conduit, rule } => {
-                let Some(c) = p.conduits.iter_mut().find(|c| &c.id == conduit) else {
+                let Some(i) = p.conduits.iter().position(|c| &c.id == conduit) else {
                     return Err(format!("no conduit `{conduit}`"));
                 };
-                let mut r = rule.clone();
+                dirty.push(i);
+                let c = &mut p.conduits[i];
+                let mut r = Rule::clone(rule);
                 let mut n = 1;
                 while c.rules.iter().any(|x| x.id == r.id) {
                     n += 1;
@@ -197,7 +224,9 @@ pub fn apply(plant: &Plant, changes: &[Change]) -> Result<Plant, String> {
             }
         }
     }
-    Ok(p)
+    dirty.sort_unstable();
+    dirty.dedup();
+    Ok((p, dirty))
 }
 
 /// One (entry point, asset, service) reach, or (entry point, asset) take, and its hops.
@@ -247,82 +276,92 @@ pub struct Delta {
     pub findings_changed: usize,
 }
 
-fn reaches(a: &Analysis) -> (BTreeMap<(String, String, Option<String>), u32>, BTreeMap<(String, String), u32>) {
-    let p = a.plant();
-    let mut svc = BTreeMap::new();
-    let mut take = BTreeMap::new();
-    for (e, ep) in p.entry_points.iter().enumerate() {
-        let mut s = 0usize;
-        for (h, asset) in p.assets.iter().enumerate() {
-            if let Some(d) = a.hops_to_take(e, h) {
-                take.insert((ep.id.clone(), asset.id.clone()), d);
-            }
-            for sv in &asset.services {
-                if let Some(d) = a.hops_to_reach(e, s) {
-                    svc.insert((ep.id.clone(), asset.id.clone(), Some(format!("{}/{}", sv.protocol, sv.port))), d);
-                }
-                s += 1;
-            }
-        }
-    }
-    (svc, take)
-}
-
-/// Compares two analyses of the same plant (before and after changes).
+/// Compares two analyses of the same plant (before and after changes). Assets and services are
+/// compared by position (`apply` keeps them in order), entry points by id.
 pub fn delta(before: &Analysis, after: &Analysis, changes: &[Change]) -> Delta {
-    let (s0, t0) = reaches(before);
-    let (s1, t1) = reaches(after);
     let mut d = Delta { changes: changes.to_vec(), ..Delta::default() };
-    let reached = |k: &(String, String, Option<String>), hops: u32| Reached {
-        entry_point: k.0.clone(),
-        asset: k.1.clone(),
-        service: k.2.clone(),
-        hops,
+    let (p0, p1) = (before.plant(), after.plant());
+    let same_assets = p0.assets.len() == p1.assets.len() && p0.assets.iter().zip(&p1.assets).all(|(a, b)| a.id == b.id);
+    // Service index → (asset index, service text), built once.
+    let mut svc_owner: Vec<(usize, usize)> = Vec::new();
+    for (h, a) in p0.assets.iter().enumerate() {
+        for k in 0..a.services.len() {
+            svc_owner.push((h, k));
+        }
+    }
+    let svc_text = |s: usize| {
+        let (h, k) = svc_owner[s];
+        let sv = &p0.assets[h].services[k];
+        (p0.assets[h].id.clone(), format!("{}/{}", sv.protocol, sv.port))
     };
-    for (k, &h) in &s0 {
-        match s1.get(k) {
-            None => d.exposures_removed.push(reached(k, h)),
-            Some(&h1) if h1 != h => d.exposures_changed.push(HopChange {
-                entry_point: k.0.clone(),
-                asset: k.1.clone(),
-                service: k.2.clone().unwrap_or_default(),
-                before: h,
-                after: h1,
-            }),
-            _ => {}
+    for (e0, ep) in p0.entry_points.iter().enumerate() {
+        let e1 = p1.entry_points.iter().position(|x| x.id == ep.id);
+        for s in 0..svc_owner.len() {
+            let h0 = before.hops_to_reach(e0, s);
+            let h1 = if same_assets { e1.and_then(|e| after.hops_to_reach(e, s)) } else { None };
+            match (h0, h1) {
+                (Some(a), None) => {
+                    let (asset, service) = svc_text(s);
+                    d.exposures_removed.push(Reached {
+                        entry_point: ep.id.clone(),
+                        asset,
+                        service: Some(service),
+                        hops: a,
+                    });
+                }
+                (None, Some(b)) => {
+                    let (asset, service) = svc_text(s);
+                    d.exposures_added.push(Reached {
+                        entry_point: ep.id.clone(),
+                        asset,
+                        service: Some(service),
+                        hops: b,
+                    });
+                }
+                (Some(a), Some(b)) if a != b => {
+                    let (asset, service) = svc_text(s);
+                    d.exposures_changed.push(HopChange {
+                        entry_point: ep.id.clone(),
+                        asset,
+                        service,
+                        before: a,
+                        after: b,
+                    });
+                }
+                _ => {}
+            }
+        }
+        for h in 0..p0.assets.len() {
+            let t0 = before.hops_to_take(e0, h);
+            let t1 = if same_assets { e1.and_then(|e| after.hops_to_take(e, h)) } else { None };
+            let took =
+                |hops| Reached { entry_point: ep.id.clone(), asset: p0.assets[h].id.clone(), service: None, hops };
+            match (t0, t1) {
+                (Some(a), None) => d.paths_removed.push(took(a)),
+                (None, Some(b)) => d.paths_added.push(took(b)),
+                _ => {}
+            }
         }
     }
-    for (k, &h) in &s1 {
-        if !s0.contains_key(k) {
-            d.exposures_added.push(reached(k, h));
-        }
-    }
-    let took =
-        |k: &(String, String), hops: u32| Reached { entry_point: k.0.clone(), asset: k.1.clone(), service: None, hops };
-    for (k, &h) in &t0 {
-        if !t1.contains_key(k) {
-            d.paths_removed.push(took(k, h));
-        }
-    }
-    for (k, &h) in &t1 {
-        if !t0.contains_key(k) {
-            d.paths_added.push(took(k, h));
-        }
-    }
-    let after_ix: BTreeMap<&str, usize> =
-        after.plant().assets.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-    for (h, asset) in before.plant().assets.iter().enumerate() {
-        let Some(&h1) = after_ix.get(asset.id.as_str()) else { continue };
-        let (x0, x1) = (before.system_exposure(h), after.system_exposure(h1));
-        if x0 != x1 {
-            let findings: BTreeSet<String> = before.exploits_of(h).map(|e| e.finding.clone()).collect();
-            d.findings_changed += findings.len();
-            d.system_exposure.push(ExposureChange {
-                asset: asset.id.clone(),
-                before: x0,
-                after: x1,
-                findings: findings.into_iter().collect(),
-            });
+    let sort = |v: &mut Vec<Reached>| v.sort();
+    sort(&mut d.exposures_removed);
+    sort(&mut d.exposures_added);
+    sort(&mut d.paths_removed);
+    sort(&mut d.paths_added);
+    d.exposures_changed.sort();
+    if same_assets {
+        for (h, asset) in p0.assets.iter().enumerate() {
+            let (x0, x1) = (before.system_exposure(h), after.system_exposure(h));
+            if x0 != x1 {
+                let findings: BTreeSet<String> = before.exploits_of(h).map(|e| e.finding.clone()).collect();
+                d.findings_changed += findings.len();
+                d.system_exposure.push(ExposureChange {
+                    asset: asset.id.clone(),
+                    before: x0,
+                    after: x1,
+                    findings: findings.into_iter().collect(),
+                });
+            }
         }
     }
     d

@@ -167,9 +167,7 @@ pub fn whatif(store: &dyn Store, args: &WhatifArgs) -> Result<ExitCode> {
     let changes = changes(args)?;
     let before = analyse(store, args.min_confidence)?;
     let started = Instant::now();
-    let plant = exposure::whatif::apply(before.plant(), &changes).map_err(anyhow::Error::msg)?;
-    let after = Analysis::of(plant, before.exploits().to_vec());
-    let delta = exposure::whatif::delta(&before, &after, &changes);
+    let (_, delta) = exposure::whatif::run(&before, &changes).map_err(anyhow::Error::msg)?;
     let secs = started.elapsed().as_secs_f64();
     if args.json {
         output::print_json(&delta)?;

@@ -1,0 +1,7 @@
+//! Integration tests of the exposure crate: one binary, one module per topic.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod demo;
+mod firewall;
+mod whatif;
