@@ -61,6 +61,8 @@ macro_rules! store_conformance_suite {
             intel_export_stops_at_a_visitor_error,
             intel_quality_lists_advisories_with_warnings,
             intel_quality_follows_the_stored_version,
+            flows_are_stored_once_and_reimport_changes_nothing,
+            replace_conduits_rewrites_rules_and_refuses_unknown_or_moved_conduits,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -508,4 +510,64 @@ pub fn dependents_and_redundancy_peers(h: &mut dyn Harness) {
     let s = h.store();
     assert!(s.redundancy_peers("cell1-pair").unwrap().is_empty());
     assert_eq!(s.dependents("PLC-1").unwrap(), ["HMI-1"]);
+}
+
+fn flow(src: &str, dst: &str, port: u16, count: u64) -> model::Flow {
+    model::Flow {
+        src: src.parse().unwrap(),
+        dst: dst.parse().unwrap(),
+        protocol: model::Protocol::Tcp,
+        port,
+        first_seen: Some("2024-05-01T08:00:00Z".into()),
+        last_seen: None,
+        count,
+        source: "conn.log".into(),
+    }
+}
+
+pub fn flows_are_stored_once_and_reimport_changes_nothing(h: &mut dyn Harness) {
+    let flows = vec![flow("10.0.0.1", "10.0.1.5", 502, 3), flow("10.0.0.1", "10.0.1.5", 102, 1)];
+    let s = h.store();
+    assert_eq!(s.import_flows(&flows, &source("flows")).unwrap(), 2);
+    assert_eq!(s.import_flows(&flows, &source("flows")).unwrap(), 0, "same file again: nothing changes");
+    let mut stored = s.flows().unwrap();
+    assert_eq!(stored.len(), 2);
+    stored.sort_by_key(|f| f.port);
+    assert_eq!(stored[0].port, 102);
+    assert_eq!(stored[1], flows[0]);
+    // A newer count for the same flow from the same file replaces the row.
+    assert_eq!(s.import_flows(&[flow("10.0.0.1", "10.0.1.5", 502, 9)], &source("flows")).unwrap(), 1);
+    assert!(s.flows().unwrap().iter().any(|f| f.port == 502 && f.count == 9));
+    assert_eq!(s.flows().unwrap().len(), 2);
+}
+
+pub fn replace_conduits_rewrites_rules_and_refuses_unknown_or_moved_conduits(h: &mut dyn Harness) {
+    let p = small_plant();
+    import(h, &p);
+    let before = h.dump();
+    let mut c = p.conduits[0].clone();
+    let mut rule = c.rules[0].clone();
+    rule.id = "L12".into();
+    rule.source = Some(model::RuleSource { file: "fw.rules".into(), line: 12, text: "-A FORWARD -j ACCEPT".into() });
+    c.rules = vec![rule];
+    let s = h.store();
+    let diff = s.replace_conduits(std::slice::from_ref(&c), &source("firewall")).unwrap();
+    assert_eq!(describe(&diff.changed), [format!("conduit {}", c.id)]);
+    let stored = s.conduits().unwrap().into_iter().find(|x| x.id == c.id).unwrap();
+    assert_eq!(stored, c, "the rules and their source lines are stored");
+    // The same rules again change nothing.
+    assert!(s.replace_conduits(std::slice::from_ref(&c), &source("firewall")).unwrap().changed.is_empty());
+
+    let after = h.dump();
+    let mut unknown = c.clone();
+    unknown.id = "nope".into();
+    let e = refusal(h.store().replace_conduits(&[c.clone(), unknown], &source("firewall")).unwrap_err());
+    assert!(e.contains("`nope`"), "{e}");
+    let mut moved = c.clone();
+    moved.zones.swap(0, 1);
+    moved.zones[0] = p.zones.iter().find(|z| !c.zones.contains(&z.id)).unwrap().id.clone();
+    let e = refusal(h.store().replace_conduits(&[moved], &source("firewall")).unwrap_err());
+    assert!(e.contains("cannot move it"), "{e}");
+    assert_eq!(h.dump(), after, "refused imports change nothing");
+    assert_ne!(before, after);
 }
