@@ -92,6 +92,37 @@ fn exposure_text(a: &Analysis, list: &[ServiceExposure], secs: f64) -> String {
         .collect();
     let mut out =
         output::table(&["ASSET", "ZONE", "SERVICE", "EXPOSURE", "ENTRY POINTS (HOPS)", "SHORTEST PATH"], &rows);
+    // Crown jewels get their own answer: who can take them, in how many hops.
+    let mut jewels: Vec<Vec<String>> = Vec::new();
+    let mut shown = std::collections::BTreeSet::new();
+    for e in list.iter().filter(|e| e.crown_jewel) {
+        if !shown.insert(e.asset.clone()) {
+            continue;
+        }
+        let Some(x) = a.asset_exposure(&e.asset, &Query::default()) else { continue };
+        let takers: Vec<String> = x
+            .paths
+            .iter()
+            .filter(|p| p.outcome == "take")
+            .map(|p| format!("{}({})", p.entry_point, p.hops.unwrap_or(0)))
+            .collect();
+        let best = x.paths.first().map(|p| path_line(&p.path)).unwrap_or_default();
+        jewels.push(vec![
+            x.asset.clone(),
+            x.system_exposure.as_str().to_string(),
+            if takers.is_empty() { "nobody (reachable only)".to_string() } else { takers.join(" ") },
+            best,
+        ]);
+    }
+    if !jewels.is_empty() {
+        let more = jewels.len().saturating_sub(50);
+        jewels.truncate(50);
+        out.push_str("\nCrown jewels reachable from an entry point:\n");
+        out.push_str(&output::table(&["CROWN JEWEL", "EXPOSURE", "CAN BE TAKEN BY (HOPS)", "SHORTEST PATH"], &jewels));
+        if more > 0 {
+            let _ = writeln!(out, "… {more} more (use --crown-jewels --json)");
+        }
+    }
     let count = |x: SystemExposure| (0..a.plant().assets.len()).filter(|&h| a.system_exposure(h) == x).count();
     let _ = writeln!(
         out,
