@@ -378,6 +378,125 @@ pub fn firewall_import(
     dry_run: bool,
     json: bool,
 ) -> Result<ExitCode> {
-    let _ = (store, file, firewall, format, dry_run, json);
-    bail!("firewall import: wiring in progress")
+    use std::io::BufRead as _;
+    let name = file.display().to_string();
+    let open = || -> Result<std::io::BufReader<std::fs::File>> {
+        let f = std::fs::File::open(file).with_context(|| format!("cannot open {name}"))?;
+        Ok(std::io::BufReader::with_capacity(64 * 1024, f))
+    };
+    let digest = {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        std::io::copy(&mut open()?, &mut h).with_context(|| format!("cannot read {name}"))?;
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let mut reader = open()?;
+    let format = match format {
+        Some("iptables" | "iptables-save") => "iptables-save",
+        Some("csv") => "csv",
+        Some(other) => bail!("unknown format `{other}`; expected iptables or csv"),
+        None => exposure::firewall::detect(reader.fill_buf().with_context(|| format!("cannot read {name}"))?),
+    };
+    let set = match format {
+        "iptables-save" => exposure::firewall::iptables::read(&name, reader, "FORWARD")?,
+        _ => exposure::firewall::csv::read(&name, reader)?,
+    };
+    let plant = store.plant()?;
+    if plant.zones.is_empty() {
+        bail!("no plant is stored; import one with `patchwise plant import FILE` first");
+    }
+    let assignment = exposure::firewall::assign(&plant, firewall, &set).map_err(|m| anyhow::anyhow!("{name}: {m}"))?;
+    let conduits: Vec<model::Conduit> = assignment
+        .conduits
+        .iter()
+        .filter_map(|(id, rules)| {
+            plant.conduits.iter().find(|c| &c.id == id).map(|c| model::Conduit { rules: rules.clone(), ..c.clone() })
+        })
+        .collect();
+    let diff = if dry_run {
+        None
+    } else {
+        let source = store::ImportSource {
+            kind: "firewall".into(),
+            path: name.clone(),
+            digest: Some(digest),
+            at: crate::now_rfc3339(),
+        };
+        Some(store.replace_conduits(&conduits, &source)?)
+    };
+    let per_conduit: Vec<serde_json::Value> = assignment
+        .conduits
+        .iter()
+        .map(|(id, rules)| {
+            let before = plant.conduits.iter().find(|c| &c.id == id).map_or(0, |c| c.rules.len());
+            serde_json::json!({ "conduit": id, "rules_before": before, "rules_after": rules.len() })
+        })
+        .collect();
+    if json {
+        output::print_json(&serde_json::json!({
+            "file": name,
+            "format": set.format,
+            "default": set.default,
+            "rules": set.rules.len(),
+            "skipped": set.skipped,
+            "conduits": per_conduit,
+            "unassigned": assignment.unassigned.iter().map(|(r, from, to)| serde_json::json!({
+                "rule": r, "from_zones": from, "to_zones": to })).collect::<Vec<_>>(),
+            "port_forwards": set.port_forwards,
+            "warnings": set.warnings,
+            "stored": diff.is_some(),
+            "changed": diff.as_ref().map(|d| d.changed.len()),
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = format!(
+        "{name}: {} ({} rule(s) read, {} left out), default {}\n",
+        set.format,
+        set.rules.len(),
+        set.skipped,
+        set.default
+    );
+    for c in &per_conduit {
+        let _ = writeln!(
+            out,
+            "  conduit {}: {} → {} rule(s)",
+            c["conduit"].as_str().unwrap_or(""),
+            c["rules_before"],
+            c["rules_after"]
+        );
+    }
+    for (r, from, to) in &assignment.unassigned {
+        let src = r.source.as_ref().map(|s| format!("{}:{}", s.file, s.line)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  no conduit of this firewall joins {} and {}: {} {} → {} ({src})",
+            if from.is_empty() { "(no zone)".to_string() } else { from.join("/") },
+            if to.is_empty() { "(no zone)".to_string() } else { to.join("/") },
+            r.action,
+            r.from,
+            r.to
+        );
+    }
+    for pf in &set.port_forwards {
+        let _ = writeln!(
+            out,
+            "  port forward (line {}): {}:{} → {}:{} — add it to an entry point if it faces the Internet",
+            pf.line,
+            pf.public_address.map_or("*".to_string(), |a| a.to_string()),
+            pf.public_port.map_or("*".to_string(), |p| p.to_string()),
+            pf.address,
+            pf.port.map_or("*".to_string(), |p| p.to_string())
+        );
+    }
+    for w in &set.warnings {
+        let _ = writeln!(out, "  warning: line {}: {}", w.line, w.message);
+    }
+    match &diff {
+        Some(d) => {
+            let _ = writeln!(out, "stored: {} conduit(s) changed", d.changed.len());
+        }
+        None => out.push_str("dry run: nothing stored\n"),
+    }
+    output::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -66,7 +66,9 @@ fn the_forgotten_port_forward_is_open_and_goes_away_with_it() {
     let d = json(&db, &["whatif", "--close-entry", "internet#1", "--json"]);
     let removed = d["exposures_removed"].as_array().unwrap();
     assert!(
-        removed.iter().any(|r| r["entry_point"] == "internet" && r["asset"] == "HMI-BOIL-01" && r["service"] == "tcp/5900"),
+        removed
+            .iter()
+            .any(|r| r["entry_point"] == "internet" && r["asset"] == "HMI-BOIL-01" && r["service"] == "tcp/5900"),
         "{d}"
     );
     let change = d["system_exposure"].as_array().unwrap().iter().find(|c| c["asset"] == "HMI-BOIL-01").unwrap();
@@ -100,7 +102,9 @@ fn the_vendor_path_runs_through_the_jump_host_and_closing_the_idmz_conduits_remo
     // Closing one conduit only lengthens the path; closing every conduit out of the IDMZ into
     // operations removes the vendor's paths into the plant.
     let one = json(&db, &["whatif", "--close-conduit", "idmz-control", "--json"]);
-    assert!(one["paths_removed"].as_array().unwrap().is_empty() || !one["exposures_changed"].as_array().unwrap().is_empty());
+    assert!(
+        one["paths_removed"].as_array().unwrap().is_empty() || !one["exposures_changed"].as_array().unwrap().is_empty()
+    );
     let all = json(
         &db,
         &[
@@ -132,12 +136,18 @@ fn the_vendor_path_runs_through_the_jump_host_and_closing_the_idmz_conduits_remo
 fn a_rule_added_by_whatif_takes_effect_before_the_existing_ones() {
     let (_dir, db) = demo_db();
     let before = json(&db, &["paths", "PLC-R104", "--from", "transient", "--json"]);
-    let laptops = before["paths"].as_array().unwrap().iter().find(|x| x["entry_point"] == "contractor-laptops").unwrap();
+    let laptops =
+        before["paths"].as_array().unwrap().iter().find(|x| x["entry_point"] == "contractor-laptops").unwrap();
     assert_eq!(laptops["hops"], 1, "{laptops}");
     // Deny S7 from the engineering zone into cell A: the zone-wide commissioning rule no longer helps.
     let d = json(
         &db,
-        &["whatif", "--add-rule", "engineering-cell-a: zone:engineering -> zone:cell-a tcp/102,443,4840 deny", "--json"],
+        &[
+            "whatif",
+            "--add-rule",
+            "engineering-cell-a: zone:engineering -> zone:cell-a tcp/102,443,4840 deny",
+            "--json",
+        ],
     );
     let changed = d["exposures_changed"].as_array().unwrap();
     let removed = d["exposures_removed"].as_array().unwrap();
@@ -165,11 +175,14 @@ fn observed_flows_no_conduit_allows_are_listed_with_the_nearest_rule() {
     let again = json(&db, &["flows", "import", csv.to_str().unwrap(), "--json"]);
     assert_eq!(again["changed"], 0, "re-importing the same file changes nothing");
     let issues = json(&db, &["governance", "--json"]);
-    let flows: Vec<&Value> =
-        issues.as_array().unwrap().iter().filter(|i| i["check"] == "ungoverned-flow").collect();
+    let flows: Vec<&Value> = issues.as_array().unwrap().iter().filter(|i| i["check"] == "ungoverned-flow").collect();
     assert_eq!(flows.len(), 1, "{issues}");
     assert_eq!(flows[0]["flow"]["src"], "10.10.1.40");
-    assert!(flows[0]["message"].as_str().unwrap().contains("no conduit joins zone enterprise and zone cell-a"), "{}", flows[0]);
+    assert!(
+        flows[0]["message"].as_str().unwrap().contains("no conduit joins zone enterprise and zone cell-a"),
+        "{}",
+        flows[0]
+    );
     assert!(flows[0]["nearest_rule"].is_string(), "{}", flows[0]);
 
     // A malformed file is refused whole, naming the line; nothing stored changes.
@@ -225,4 +238,44 @@ fn real_zeek_conn_logs_are_read_record_for_record() {
     // These lab captures use addresses outside every zone of the demo plant: not its traffic.
     let issues = json(&db, &["governance", "--json"]);
     assert!(issues.as_array().unwrap().iter().all(|i| i["check"] != "ungoverned-flow"), "{issues}");
+}
+
+#[test]
+fn a_firewall_import_replaces_the_documented_rules_and_paths_name_its_lines() {
+    let (_dir, db) = demo_db();
+    let rules = repo_root().join("crates/exposure/tests/data/firewall/fw-ot-01.rules");
+    let rules = rules.to_str().unwrap();
+    let dry = json(&db, &["firewall", "import", rules, "--firewall", "FW-OT-01", "--dry-run", "--json"]);
+    assert_eq!(dry["stored"], false);
+    assert_eq!(dry["unassigned"].as_array().unwrap().len(), 1, "{dry}");
+    assert_eq!(dry["port_forwards"][0]["public_port"], 5900);
+    let before = json(&db, &["conduits", "list", "--json"]);
+    let out = json(&db, &["firewall", "import", rules, "--firewall", "FW-OT-01", "--json"]);
+    assert_eq!(out["stored"], true);
+    assert!(out["changed"].as_u64().unwrap() >= 5, "{out}");
+    assert_ne!(json(&db, &["conduits", "list", "--json"]), before);
+    let again = json(&db, &["firewall", "import", rules, "--firewall", "FW-OT-01", "--json"]);
+    assert_eq!(again["changed"], 0, "the same configuration again changes nothing");
+
+    // The vendor path into the control room now runs through the imported rule, with its line.
+    let p = json(&db, &["paths", "WINCC-SRV-01", "--from", "vendor", "--json"]);
+    let vendor = p["paths"].as_array().unwrap().iter().find(|x| x["entry_point"] == "vendor-remote").unwrap();
+    let step = vendor["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["conduit"] == "idmz-control")
+        .unwrap_or_else(|| panic!("{vendor}"));
+    assert_eq!(step["rule"], "L29");
+    assert_eq!(step["rule_source"]["line"], 29);
+    assert!(step["rule_source"]["file"].as_str().unwrap().ends_with("fw-ot-01.rules"));
+    assert!(ok(&db, &["paths", "WINCC-SRV-01", "--from", "vendor"]).contains("fw-ot-01.rules:29"));
+
+    // A firewall that enforces nothing is refused and changes nothing.
+    let o = run(&db, &["firewall", "import", rules, "--firewall", "FW-NOPE"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("FW-NOPE"), "{}", stderr(&o));
+    let bad = repo_root().join("crates/exposure/tests/data/firewall/bad-cidr.rules");
+    let o = run(&db, &["firewall", "import", bad.to_str().unwrap(), "--firewall", "FW-OT-01"]);
+    assert!(stderr(&o).contains("bad-cidr.rules:3"), "{}", stderr(&o));
 }
