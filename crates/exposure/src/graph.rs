@@ -214,8 +214,11 @@ impl Graph {
                             .services
                             .clone()
                             .filter(|&s| {
+                                // Layer-2 services never cross a router, let alone a NAT.
                                 let sv = g.services[s as usize];
-                                sv.port == *port && (*protocol == Protocol::Any || sv.protocol == *protocol)
+                                sv.protocol != Protocol::Ethernet
+                                    && sv.port == *port
+                                    && (*protocol == Protocol::Any || sv.protocol == *protocol)
                             })
                             .collect();
                         Foothold::Services { services }
@@ -242,7 +245,9 @@ impl Graph {
                             .services
                             .clone()
                             .filter(|&s| {
-                                ports.is_empty() || ports.iter().any(|r| r.contains(g.services[s as usize].port))
+                                let sv = g.services[s as usize];
+                                sv.protocol != Protocol::Ethernet
+                                    && (ports.is_empty() || ports.iter().any(|r| r.contains(sv.port)))
                             })
                             .collect();
                         Foothold::Services { services }

@@ -672,7 +672,8 @@ fn dest_list(g: &Graph, ci: u32, zone: ZoneIx) -> DestList {
             for &h in &hosts {
                 for s in g.hosts[h as usize].services.clone() {
                     let sv = g.services[s as usize];
-                    if !r.covers(sv.protocol, sv.port) {
+                    // Layer-2 services never cross a conduit.
+                    if sv.protocol == Protocol::Ethernet || !r.covers(sv.protocol, sv.port) {
                         continue;
                     }
                     let e = lists.entry(s).or_insert_with(|| {
@@ -715,7 +716,9 @@ fn unit_reach(g: &Graph, dests: &[OnceLock<Arc<DestList>>], src: Src, ci: u32) -
         let other = if c.zones[0] == zone { c.zones[1] } else { c.zones[0] };
         for &h in &g.zones[other as usize].hosts {
             for s in g.hosts[h as usize].services.clone() {
-                out.push((s, Via::Unenforced { conduit: ci }));
+                if g.services[s as usize].protocol != Protocol::Ethernet {
+                    out.push((s, Via::Unenforced { conduit: ci }));
+                }
             }
         }
         return out;

@@ -604,7 +604,7 @@ mod tests {
 
     #[test]
     fn words_follow_iptables_save_quoting() {
-        assert_eq!(words(r#"-A X -m comment --comment "say \"hi\"" -j ACCEPT"#).unwrap()[4], r#"say "hi""#);
+        assert_eq!(words(r#"-A X -m comment --comment "say \"hi\"" -j ACCEPT"#).unwrap()[5], r#"say "hi""#);
         assert!(words(r#"-A X --comment "open"#).is_err());
     }
 }

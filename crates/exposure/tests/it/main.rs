@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod brute;
 mod demo;
 mod firewall;
 mod whatif;
