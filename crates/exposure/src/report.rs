@@ -118,19 +118,38 @@ impl Analysis {
 
     /// Every reached service (in plant order), with the entry points that reach it.
     pub fn exposures(&self, q: &Query) -> Vec<ServiceExposure> {
+        self.exposures_page(q, false, 0, usize::MAX).0
+    }
+
+    /// One page of [`Analysis::exposures`] (optionally crown jewels only) and how many match in
+    /// all; only the page's paths are built.
+    pub fn exposures_page(
+        &self,
+        q: &Query,
+        crown_jewels: bool,
+        offset: usize,
+        limit: usize,
+    ) -> (Vec<ServiceExposure>, usize) {
         let mut out = Vec::new();
+        let mut total = 0usize;
         let hosts: Vec<usize> = match &q.asset {
             Some(id) => self.plant.assets.iter().position(|a| &a.id == id).into_iter().collect(),
             None => (0..self.plant.assets.len()).collect(),
         };
+        let entries: Vec<usize> = (0..self.trees.len()).filter(|&e| self.entry_selected(e, q)).collect();
         for h in hosts {
+            if crown_jewels && !is_crown_jewel(&self.plant, h) {
+                continue;
+            }
             let asset = &self.plant.assets[h];
             for (k, s) in self.g.hosts[h].services.clone().enumerate() {
-                let mut reaches: Vec<(u32, usize)> = (0..self.trees.len())
-                    .filter(|&e| self.entry_selected(e, q))
-                    .filter_map(|e| self.hops_to_reach(e, s as usize).map(|d| (d, e)))
-                    .collect();
+                let mut reaches: Vec<(u32, usize)> =
+                    entries.iter().filter_map(|&e| self.hops_to_reach(e, s as usize).map(|d| (d, e))).collect();
                 if reaches.is_empty() {
+                    continue;
+                }
+                total += 1;
+                if total <= offset || out.len() >= limit {
                     continue;
                 }
                 reaches.sort();
@@ -162,7 +181,7 @@ impl Analysis {
                 });
             }
         }
-        out
+        (out, total)
     }
 
     /// Per entry point: can it take the asset, or reach it, and how.

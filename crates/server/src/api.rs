@@ -16,6 +16,10 @@
 //! | `GET /api/v1/findings` | `{"items":[Finding],"limit","offset","more"}`; filters `asset`, `cve` (a CVE or advisory id), `min_confidence`, `status` (repeatable or comma-separated; default `open`, `all` for every status), `kev=true`; paging `limit` (default 500, at most 5000) and `offset` |
 //! | `GET /api/v1/findings/summary` | `FindingSummary` + `"total"`, `"open"` |
 //! | `GET /api/v1/findings/{id}` | the `Finding` with its evidence and remedies; 404 when there is none |
+//! | `GET /api/v1/exposure` | `{"items":[ServiceExposure],"total","limit","offset","more"}`: reached services with `asset`, `service`, `system_exposure`, `entry_points` (hops, authenticated, last rule) and the shortest `path`; filters `from` (entry-point kinds, repeatable or comma-separated: internet, enterprise, vendor, wireless, transient), `asset`, `crown_jewels=true`; paging `limit` (default 1000, at most 10000) and `offset` |
+//! | `GET /api/v1/exposure/{asset}` | `AssetExposure`: System Exposure and, per entry point, `take` / `reach` / `none` with hops and steps; filter `from`; 404 for an unknown asset |
+//! | `GET /api/v1/whatif` | `Delta` of the changes `close_conduit`, `disable_rule` (`CONDUIT/RULE`), `isolate`, `close_entry` (`ENTRY` or `ENTRY#N`), `add_rule` (`CONDUIT: FROM -> TO PROTO/PORTS [allow\|deny] [both]`), each repeatable; nothing is saved |
+//! | `GET /api/v1/governance` | `[Issue]`: IDMZ bypasses, remote access below the IDMZ, any-any rules, unenforced conduits, ungoverned observed flows |
 //!
 //! Errors are `{"error":{"code","message"}}`; see `error` for the codes.
 
@@ -52,6 +56,64 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/findings", get(findings))
         .route("/api/v1/findings/summary", get(finding_summary))
         .route("/api/v1/findings/{id}", get(finding))
+        .route("/api/v1/exposure", get(exposure_list))
+        .route("/api/v1/exposure/{asset}", get(exposure_asset))
+        .route("/api/v1/whatif", get(whatif))
+        .route("/api/v1/governance", get(governance))
+}
+
+#[derive(Debug, Serialize)]
+struct ExposureList {
+    items: Vec<exposure::ServiceExposure>,
+    /// Reached services matching the filter over all pages.
+    total: usize,
+    limit: usize,
+    offset: usize,
+    more: bool,
+}
+
+async fn exposure_list(State(state): State<AppState>, q: Pairs) -> Result<Json<ExposureList>, ApiError> {
+    let q = crate::exposure::ExposureQuery::parse(&pairs(q)?)?;
+    let a = crate::exposure::analysis(&state).await?;
+    if let Some(id) = &q.asset
+        && !a.plant().assets.iter().any(|x| &x.id == id)
+    {
+        return Err(Failure::not_found(format!("there is no asset with id `{id}`")).into());
+    }
+    let query = exposure::Query { from: q.from.clone(), asset: q.asset.clone() };
+    let (items, total) = a.exposures_page(&query, q.crown_jewels, q.offset, q.limit);
+    let more = q.offset + items.len() < total;
+    Ok(Json(ExposureList { items, total, limit: q.limit, offset: q.offset, more }))
+}
+
+async fn exposure_asset(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    q: Pairs,
+) -> Result<Json<exposure::AssetExposure>, ApiError> {
+    let id = path_id(id)?;
+    let q = crate::exposure::ExposureQuery::parse(&pairs(q)?)?;
+    let a = crate::exposure::analysis(&state).await?;
+    let query = exposure::Query { from: q.from, asset: None };
+    let x =
+        a.asset_exposure(&id, &query).ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))?;
+    Ok(Json(x))
+}
+
+async fn whatif(State(state): State<AppState>, q: Pairs) -> Result<Json<exposure::whatif::Delta>, ApiError> {
+    let changes = crate::exposure::changes(&pairs(q)?)?;
+    let before = crate::exposure::analysis(&state).await?;
+    let delta = tokio::task::spawn_blocking(move || exposure::whatif::run(&before, &changes).map(|(_, d)| d))
+        .await
+        .map_err(|e| Failure::internal(format!("the what-if did not finish: {e}")))?
+        .map_err(Failure::bad_request)?;
+    Ok(Json(delta))
+}
+
+async fn governance(State(state): State<AppState>) -> Result<Json<Vec<exposure::governance::Issue>>, ApiError> {
+    let a = crate::exposure::analysis(&state).await?;
+    let flows = state.with_store(|s| Ok(s.flows()?)).await?;
+    Ok(Json(exposure::governance::check(a.plant(), &flows)))
 }
 
 /// Query pairs of a request, or a `bad_request` naming what was wrong with them.

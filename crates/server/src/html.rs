@@ -199,8 +199,13 @@ impl Html {
 }
 
 /// The entries of the header navigation: (path, label). A new page adds its entry here.
-pub(crate) const NAV: &[(&str, &str)] =
-    &[("/", "Overview"), ("/assets", "Assets"), ("/findings", "Findings"), ("/intel", "Intelligence")];
+pub(crate) const NAV: &[(&str, &str)] = &[
+    ("/", "Overview"),
+    ("/assets", "Assets"),
+    ("/findings", "Findings"),
+    ("/exposure", "Exposure"),
+    ("/intel", "Intelligence"),
+];
 
 /// A whole HTML document: head, header navigation with `current` marked, `body` in `<main>`,
 /// footer with the version and the database.

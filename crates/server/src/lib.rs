@@ -13,8 +13,8 @@
 //! Layout: `api` holds the JSON handlers, `pages` one module per HTML page, `html` the escaping
 //! markup builder every page writes through, `query` the asset-list and findings-list parameters
 //! that API and pages share, `intel` what the intelligence API and pages share (our CVSS scores of
-//! published vectors, the quality-listing limit), `error` the error responses with their stable
-//! codes.
+//! published vectors, the quality-listing limit), `exposure` the cached exposure analysis and the
+//! parameters of its API and pages, `error` the error responses with their stable codes.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -32,6 +32,7 @@ use store::{Store, StoreError};
 mod api;
 mod css;
 mod error;
+mod exposure;
 mod html;
 mod intel;
 mod pages;
@@ -109,7 +110,8 @@ pub async fn serve_on(
 ) -> Result<(), ServerError> {
     let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.listen, source })?;
     check_listen(addr)?;
-    let state = AppState { opener, database: Some(Arc::from(config.db_path.display().to_string())) };
+    let state =
+        AppState { opener, database: Some(Arc::from(config.db_path.display().to_string())), exposure: Arc::default() };
     axum::serve(listener, build(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -118,7 +120,7 @@ pub async fn serve_on(
 
 /// The application without a listener, for tests and embedding. The footer names no database.
 pub fn router(opener: StoreOpener) -> Router {
-    build(AppState { opener, database: None })
+    build(AppState { opener, database: None, exposure: Arc::default() })
 }
 
 /// What every handler gets.
@@ -127,6 +129,8 @@ pub(crate) struct AppState {
     pub(crate) opener: StoreOpener,
     /// Shown in the page footer so people know which database they are looking at.
     pub(crate) database: Option<Arc<str>>,
+    /// The last exposure analysis, reused while the store's data version stays the same.
+    pub(crate) exposure: Arc<exposure::Cache>,
 }
 
 impl AppState {

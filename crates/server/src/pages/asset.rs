@@ -335,6 +335,12 @@ pub(crate) fn render(plant: &Plant, id: &str, today: Date, found: &AssetFindings
             }
         }
     }
+    h.el("h2", &[], "Exposure");
+    h.open("p", &[])
+        .text("Which entry points reach or can take this asset, step by step: ")
+        .link(&super::exposure::exposure_href(&a.id), "attack paths to this asset")
+        .text(".")
+        .close("p");
     h.el("h2", &[], "Entry points");
     if any_entry {
         h.raw("<ul>").append(&reach).raw("</ul>");

@@ -17,6 +17,7 @@ use crate::html::{self, Html};
 
 mod asset;
 mod assets;
+mod exposure;
 mod finding;
 mod findings;
 mod intel_quality;
@@ -35,6 +36,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/intel/{id}", get(intel_view::handler))
         .route("/findings", get(findings::handler))
         .route("/findings/{id}", get(finding::handler))
+        .route("/exposure", get(exposure::handler))
+        .route("/exposure/{id}", get(exposure::asset_handler))
 }
 
 /// A rendered page, or the error page for the failure.

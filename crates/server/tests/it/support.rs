@@ -724,7 +724,12 @@ pub fn plant() -> Plant {
             id: "vendor".into(),
             kind: EntryKind::VendorRemoteAccess,
             name: "Vendor remote access".into(),
-            attachments: vec![Attachment::Vpn { gateway: "VPN-1".into(), zone: "dmz".into(), mfa: false, ports: vec![] }],
+            attachments: vec![Attachment::Vpn {
+                gateway: "VPN-1".into(),
+                zone: "dmz".into(),
+                mfa: false,
+                ports: vec![],
+            }],
             description: None,
         },
     ];
