@@ -23,4 +23,4 @@ pub mod run;
 pub mod whatif;
 
 pub use reach::{Analysis, AttackVector, Exploit};
-pub use report::{AssetExposure, AssetPath, EntryReach, Query, ServiceExposure, Step, is_crown_jewel};
+pub use report::{AssetExposure, AssetPath, EntryReach, FindingExposure, Query, ServiceExposure, Step, is_crown_jewel};

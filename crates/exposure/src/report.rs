@@ -89,7 +89,20 @@ pub struct AssetExposure {
     pub zone: String,
     pub system_exposure: SystemExposure,
     pub crown_jewel: bool,
+    /// The asset's open findings the analysis used, each with the asset's System Exposure (what
+    /// an SSVC decision takes) and its attack vector (what decides whether it serves a pivot).
+    pub findings: Vec<FindingExposure>,
     pub paths: Vec<AssetPath>,
+}
+
+/// SSVC System Exposure of one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingExposure {
+    pub finding: String,
+    pub vulnerability: String,
+    pub attack_vector: crate::AttackVector,
+    pub kev: bool,
+    pub system_exposure: SystemExposure,
 }
 
 /// Which entry points a query is about.
@@ -207,11 +220,23 @@ impl Analysis {
             paths.push(AssetPath { entry_point: ep.id.clone(), kind: ep.kind, outcome, hops, path });
         }
         paths.sort_by_key(|p| (p.outcome == "none", p.outcome == "reach", p.hops));
+        let system_exposure = self.system_exposure(h);
+        let findings = self
+            .exploits_of(h)
+            .map(|x| FindingExposure {
+                finding: x.finding.clone(),
+                vulnerability: x.vulnerability.clone(),
+                attack_vector: x.vector,
+                kev: x.kev,
+                system_exposure,
+            })
+            .collect();
         Some(AssetExposure {
             asset: asset.id.clone(),
             zone: asset.zone.clone(),
-            system_exposure: self.system_exposure(h),
+            system_exposure,
             crown_jewel: is_crown_jewel(&self.plant, h),
+            findings,
             paths,
         })
     }

@@ -158,6 +158,14 @@ pub fn paths(
         x.system_exposure,
         if x.crown_jewel { ", crown jewel" } else { "" }
     );
+    if !x.findings.is_empty() {
+        let list: Vec<String> = x
+            .findings
+            .iter()
+            .map(|f| format!("{} ({}{})", f.vulnerability, f.attack_vector.as_str(), if f.kev { ", KEV" } else { "" }))
+            .collect();
+        let _ = writeln!(out, "open findings, each with System Exposure {}: {}", x.system_exposure, list.join(", "));
+    }
     for p in &x.paths {
         match p.outcome {
             "none" => {

@@ -245,6 +245,19 @@ pub(crate) fn render_asset(x: &AssetExposure) -> Html {
         h.text(" ").el("span", &[("class", "badge badge-safety")], "crown jewel");
     }
     h.close("p");
+    if !x.findings.is_empty() {
+        h.open("p", &[]).text(format!(
+            "{} used to take hosts, each with this System Exposure: ",
+            count(x.findings.len(), "open finding", "open findings")
+        ));
+        for (i, f) in x.findings.iter().enumerate() {
+            if i > 0 {
+                h.text(", ");
+            }
+            h.link(&html::finding_href(&f.finding), &f.vulnerability).text(format!(" ({})", f.attack_vector.as_str()));
+        }
+        h.close("p");
+    }
     for p in &x.paths {
         h.open("h2", &[]).text(&p.entry_point).text(" (").text(p.kind).text(")").close("h2");
         let summary = match (p.outcome, p.hops) {
