@@ -42,7 +42,10 @@ fn records_and_defaults() {
 
     let vendor = &p.entry_points[1];
     assert_eq!(vendor.attachments.len(), 3);
-    assert_eq!(vendor.attachments[0], Attachment::Vpn { gateway: "VPN-1".into(), zone: "idmz".into(), mfa: true, ports: vec![] });
+    assert_eq!(
+        vendor.attachments[0],
+        Attachment::Vpn { gateway: "VPN-1".into(), zone: "idmz".into(), mfa: true, ports: vec![] }
+    );
     assert_eq!(vendor.attachments[1], Attachment::JumpHost { host: "HIST-1".into(), mfa: false });
     match &vendor.attachments[2] {
         Attachment::PortForward { public_address, public_port, asset, protocol, port } => {

@@ -130,7 +130,12 @@ pub fn small_plant() -> Plant {
                 id: "vendor-vpn".into(),
                 kind: EntryKind::VendorRemoteAccess,
                 name: "Vendor VPN".into(),
-                attachments: vec![Attachment::Vpn { gateway: "FW-1".into(), zone: "dmz".into(), mfa: true, ports: vec![] }],
+                attachments: vec![Attachment::Vpn {
+                    gateway: "FW-1".into(),
+                    zone: "dmz".into(),
+                    mfa: true,
+                    ports: vec![],
+                }],
                 description: None,
             },
             EntryPoint {
@@ -246,6 +251,7 @@ pub mod intel {
                 vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
                 scored_by: Some("nvd".into()),
                 published_score: Some("9.8".into()),
+                vulnerability: None,
             }],
             affected: vec![AffectedStatement {
                 vulnerability: id.into(),
@@ -348,6 +354,7 @@ pub mod intel {
                 version_start_excluding: None,
                 version_end_including: None,
                 version_end_excluding: Some(format!("{k}.{}.{}", i % 10, i % 7)),
+                match_criteria_id: None,
             })
             .collect();
         a.affected.push(AffectedStatement {
@@ -367,6 +374,7 @@ pub mod intel {
             vector: "AV:N/AC:L/Au:N/C:P/I:P/A:P".into(),
             scored_by: Some("nvd".into()),
             published_score: Some("7.5".into()),
+            vulnerability: None,
         });
         a.references = (0..if heavy { 6 } else { 2 })
             .map(|k| Reference {
