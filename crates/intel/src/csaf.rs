@@ -574,14 +574,14 @@ impl<'a> Reader<'a> {
         for (si, s) in v.scores.iter().enumerate() {
             self.expand(&s.products, &[], &format!("{path}.scores[{si}]"));
             for cvss in [&s.cvss_v3, &s.cvss_v2].into_iter().flatten() {
-                push_cvss(&mut advisory.cvss, cvss, publisher);
+                push_cvss(&mut advisory.cvss, cvss, publisher, &vuln);
             }
         }
         for (mi, m) in v.metrics.iter().enumerate() {
             self.expand(&m.products, &[], &format!("{path}.metrics[{mi}]"));
             if let Some(c) = &m.content {
                 for cvss in [&c.cvss_v4, &c.cvss_v3, &c.cvss_v2].into_iter().flatten() {
-                    push_cvss(&mut advisory.cvss, cvss, publisher);
+                    push_cvss(&mut advisory.cvss, cvss, publisher, &vuln);
                 }
             }
         }
@@ -727,15 +727,17 @@ fn remediation_kind(category: &str) -> Option<RemediationKind> {
     })
 }
 
-fn push_cvss(out: &mut Vec<CvssVector>, cvss: &json::Cvss, publisher: Option<&str>) {
+/// A score of one of the document's vulnerabilities, kept once per vulnerability and vector.
+fn push_cvss(out: &mut Vec<CvssVector>, cvss: &json::Cvss, publisher: Option<&str>, vulnerability: &str) {
     let Some(vector) = nonempty(&cvss.vector_string) else { return };
-    if out.iter().any(|c| c.vector == vector) {
+    if out.iter().any(|c| c.vector == vector && c.vulnerability.as_deref() == Some(vulnerability)) {
         return;
     }
     out.push(CvssVector {
         vector: vector.to_string(),
         scored_by: publisher.map(str::to_string),
         published_score: cvss.base_score.as_ref().map(ToString::to_string),
+        vulnerability: Some(vulnerability.to_string()),
     });
 }
 

@@ -442,7 +442,7 @@ fn cvss(metrics: &[Metric], who: Option<&str>) -> Vec<CvssVector> {
                 Some(Value::String(s)) => text(Some(s)),
                 _ => None,
             };
-            out.push(CvssVector { vector, scored_by: who.map(str::to_string), published_score });
+            out.push(CvssVector { vector, scored_by: who.map(str::to_string), published_score, vulnerability: None });
         }
     }
     out
@@ -1126,6 +1126,7 @@ fn cpe_match(
         version_start_excluding: None,
         version_end_including: end_incl,
         version_end_excluding: end_excl,
+        match_criteria_id: None,
     }
 }
 

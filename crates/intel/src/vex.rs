@@ -469,6 +469,7 @@ fn cdx_cvss(rating: &Rating) -> Option<CvssVector> {
         vector,
         scored_by: rating.source.as_ref().and_then(|s| nonempty(&s.name)).map(str::to_string),
         published_score: rating.score.as_ref().map(ToString::to_string),
+        vulnerability: None,
     })
 }
 

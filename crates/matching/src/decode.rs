@@ -170,6 +170,7 @@ mod tests {
                                     version_start_excluding: None,
                                     version_end_including: None,
                                     version_end_excluding: Some("2".into()),
+                                    match_criteria_id: None,
                                 }],
                                 children: Vec::new(),
                             }],

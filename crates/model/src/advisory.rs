@@ -98,6 +98,10 @@ pub struct CvssVector {
     pub scored_by: Option<String>,
     /// The score the document states, kept only to report disagreement.
     pub published_score: Option<String>,
+    /// The vulnerability (CVE) the score is about, where a document covers several (a CSAF
+    /// advisory scores each of its vulnerabilities); absent when the record is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<String>,
 }
 
 /// A reference link.
@@ -177,6 +181,9 @@ pub struct CpeMatch {
     pub version_start_excluding: Option<String>,
     pub version_end_including: Option<String>,
     pub version_end_excluding: Option<String>,
+    /// NVD's id of the match criterion (API 2.0 `matchCriteriaId`), for the CPE match feed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_criteria_id: Option<String>,
 }
 
 /// AND / OR.

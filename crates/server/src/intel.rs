@@ -143,7 +143,12 @@ mod tests {
     use super::*;
 
     fn vector(v: &str, published: Option<&str>) -> CvssVector {
-        CvssVector { vector: v.into(), scored_by: None, published_score: published.map(Into::into) }
+        CvssVector {
+            vector: v.into(),
+            scored_by: None,
+            published_score: published.map(Into::into),
+            vulnerability: None,
+        }
     }
 
     #[test]

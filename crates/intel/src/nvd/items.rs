@@ -61,6 +61,7 @@ pub(super) struct RawMatch {
     start_excluding: Option<String>,
     end_including: Option<String>,
     end_excluding: Option<String>,
+    match_criteria_id: Option<String>,
 }
 
 impl Lenient for RawMatch {
@@ -72,6 +73,7 @@ impl Lenient for RawMatch {
         "versionStartExcluding",
         "versionEndIncluding",
         "versionEndExcluding",
+        "matchCriteriaId",
     ];
     const EXPECTING: &'static str = "a CPE match object";
 
@@ -82,6 +84,7 @@ impl Lenient for RawMatch {
             "versionStartIncluding" => self.start_including = map.next_value()?,
             "versionStartExcluding" => self.start_excluding = map.next_value()?,
             "versionEndIncluding" => self.end_including = map.next_value()?,
+            "matchCriteriaId" => self.match_criteria_id = map.next_value()?,
             _ => self.end_excluding = map.next_value()?,
         }
         Ok(())
@@ -139,6 +142,7 @@ fn node(raw: RawNode, at: &str, warnings: &mut Vec<String>) -> Option<ConfigNode
             version_start_excluding: non_empty(m.start_excluding),
             version_end_including: non_empty(m.end_including),
             version_end_excluding: non_empty(m.end_excluding),
+            match_criteria_id: non_empty(m.match_criteria_id),
         });
     }
     let mut children = Vec::with_capacity(raw.children.len());
@@ -188,7 +192,12 @@ fn push_cwes(out: &mut Vec<String>, list: Vec<LangString>) {
 
 fn push_cvss(out: &mut Vec<CvssVector>, data: CvssData, scored_by: Option<String>, what: &str, w: &mut Vec<String>) {
     match non_empty(data.vector) {
-        Some(vector) => out.push(CvssVector { vector, scored_by, published_score: data.score.map(|Score(s)| s) }),
+        Some(vector) => out.push(CvssVector {
+            vector,
+            scored_by,
+            published_score: data.score.map(|Score(s)| s),
+            vulnerability: None,
+        }),
         None => w.push(format!("{what}: no vectorString; skipped")),
     }
 }

@@ -45,6 +45,7 @@ fn records() -> Vec<IntelRecord> {
             vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
             scored_by: Some("Siemens".into()),
             published_score: Some("9.8".into()),
+            vulnerability: None,
         }],
         affected: vec![
             AffectedStatement {
@@ -81,6 +82,7 @@ fn records() -> Vec<IntelRecord> {
                                 version_start_excluding: None,
                                 version_end_including: None,
                                 version_end_excluding: Some("2.9.4".into()),
+                                match_criteria_id: None,
                             }],
                             children: vec![],
                         }],

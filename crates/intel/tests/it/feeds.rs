@@ -504,6 +504,7 @@ fn cve5_ssvc_points_from_cisa_adp() {
             version_start_excluding: None,
             version_end_including: Some("2.1".into()),
             version_end_excluding: None,
+            match_criteria_id: None,
         }]
     );
 }

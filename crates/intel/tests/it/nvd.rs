@@ -210,6 +210,9 @@ fn api_pages() {
     }
 }
 
+/// NVD's `matchCriteriaId` of the first criterion of CVE-2023-0001, as the fixture states it.
+const MCI_AGENT: &str = "EC5B0E84-B9A5-4FE3-B2E5-A64AEF57BCF3";
+
 #[test]
 fn api_cve_2023_0001() {
     let Some((list, _)) = read_fixture(&format!("{RESPONSES}/cves-CVE-2023-0001.json.gz")) else { return };
@@ -237,6 +240,7 @@ fn api_cve_2023_0001() {
     assert!(agent.vulnerable);
     assert_eq!(agent.version_start_including.as_deref(), Some("7.5"));
     assert_eq!(agent.version_end_excluding.as_deref(), Some("7.5.101"));
+    assert_eq!(agent.match_criteria_id.as_deref(), Some(MCI_AGENT));
     let windows = &c.nodes[1].matches[0];
     assert!(!windows.vulnerable);
     assert_eq!(windows.criteria, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*");

@@ -1139,6 +1139,7 @@ fn single_criterion(criteria: &str) -> Configuration {
                 version_start_excluding: None,
                 version_end_including: None,
                 version_end_excluding: None,
+                match_criteria_id: None,
             }],
             children: Vec::new(),
         }],

@@ -529,6 +529,7 @@ fn node(n: &Node11) -> ConfigNode {
                 version_start_excluding: m.versionStartExcluding.clone(),
                 version_end_including: m.versionEndIncluding.clone(),
                 version_end_excluding: m.versionEndExcluding.clone(),
+                match_criteria_id: None,
             })
             .collect(),
         children: n.children.iter().map(node).collect(),
@@ -762,6 +763,7 @@ fn criterion(vulnerable: bool, criteria: &str) -> CpeMatch {
         version_start_excluding: None,
         version_end_including: None,
         version_end_excluding: None,
+        match_criteria_id: None,
     }
 }
 

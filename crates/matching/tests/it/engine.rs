@@ -184,6 +184,7 @@ fn config(vulnerable: &str, end_excl: &str, running_on: &str) -> Configuration {
         version_start_excluding: None,
         version_end_including: None,
         version_end_excluding: end.map(str::to_string),
+        match_criteria_id: None,
     };
     Configuration {
         operator: Operator::And,

@@ -364,6 +364,7 @@ fn cpe(vulnerable: bool, criteria: &str, end_excluding: Option<&str>) -> CpeMatc
         version_start_excluding: None,
         version_end_including: None,
         version_end_excluding: end_excluding.map(Into::into),
+        match_criteria_id: None,
     }
 }
 
@@ -387,11 +388,13 @@ pub fn intel_records() -> Vec<IntelRecord> {
                 vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
                 scored_by: Some("nvd@nist.gov".into()),
                 published_score: Some("9.1".into()),
+                vulnerability: None,
             },
             CvssVector {
                 vector: "CVSS:3.1/AV:Q".into(),
                 scored_by: Some("ACME".into()),
                 published_score: Some("5.0".into()),
+                vulnerability: None,
             },
         ],
         affected: vec![AffectedStatement {

@@ -55,8 +55,11 @@ pub(crate) fn findings(conn: &Connection, path: &str, min: Confidence) -> Result
             let doc: String = r.get(0).at(path)?;
             // Only the vectors are read; a document that does not decode has none to give.
             if let Ok(v) = serde_json::from_str::<Vectors>(&doc) {
+                // A multi-vulnerability document (CSAF) says which score is whose: only this
+                // vulnerability's count.
                 for c in v.cvss {
-                    if !vectors.contains(&c.vector) {
+                    let ours = c.vulnerability.as_ref().is_none_or(|x| x.eq_ignore_ascii_case(vuln));
+                    if ours && !vectors.contains(&c.vector) {
                         vectors.push(c.vector);
                     }
                 }
