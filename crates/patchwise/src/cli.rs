@@ -286,6 +286,22 @@ pub enum BundleCmd {
         /// among their aliases; comma-separated or repeated.
         #[arg(long, value_name = "ID,...", value_delimiter = ',')]
         only: Option<Vec<String>>,
+        /// Print the summary (file, records per source, SHA-256, signing key) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a bundle without importing it: header, record count, SHA-256 trailer and signature;
+    /// prints what it holds. Exit code 1 when it does not hold up.
+    Verify {
+        file: PathBuf,
+        /// Trust bundles signed by this Ed25519 public key (64 hex digits); repeatable.
+        #[arg(long = "trust", value_name = "PUBKEY_HEX", env = "PATCHWISE_TRUSTED_KEYS", value_delimiter = ',')]
+        trust: Vec<String>,
+        /// Fail unless a trusted key's signature holds.
+        #[arg(long)]
+        require_signature: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Make an Ed25519 signing key: the secret goes to KEYFILE (mode 0600, never overwritten),
     /// the public key to stdout.

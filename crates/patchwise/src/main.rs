@@ -110,14 +110,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             findings_cmd::after_intel(&mut store, json)?;
             Ok(code)
         }
-        Command::Intel(IntelCmd::Bundle(BundleCmd::Export { file, sign, only })) => intel_cmd::bundle_export(
+        Command::Intel(IntelCmd::Bundle(BundleCmd::Export { file, sign, only, json })) => intel_cmd::bundle_export(
             &open_existing(&db)?,
             &file,
             sign.as_deref(),
             only.as_deref(),
             &now_rfc3339(),
+            json,
             spinner("exporting intelligence"),
         ),
+        Command::Intel(IntelCmd::Bundle(BundleCmd::Verify { file, trust, require_signature, json })) => {
+            intel_cmd::bundle_verify(&file, &intel_cmd::trust(&trust, require_signature)?, json)
+        }
         Command::Intel(IntelCmd::Bundle(BundleCmd::Keygen { out })) => intel_cmd::bundle_keygen(&out),
         Command::Intel(IntelCmd::Status { json }) => intel_cmd::status(&open_existing(&db)?, json),
         Command::Intel(IntelCmd::Show { id, json }) => intel_cmd::show(&open_existing(&db)?, &id, json),

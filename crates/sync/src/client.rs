@@ -1,4 +1,4 @@
-//! The HTTP edge: one blocking GET into a file, with retries on 429/503, same-host redirects only,
+//! The HTTP edge: one blocking GET into a file, with retries on 429/503 and on connection errors, same-host redirects only,
 //! conditional headers, a size cap and `.part`-then-rename writes.
 
 use std::fs::File;
@@ -102,6 +102,22 @@ impl Client {
                 Err(ureq::Error::Status(404, _)) => return Ok(Fetched::NotFound),
                 Err(ureq::Error::Status(status, _)) => {
                     return Err(SyncError::Status { url: current.to_string(), status, retried });
+                }
+                Err(ureq::Error::Transport(t))
+                    if retried < self.retries
+                        && matches!(
+                            t.kind(),
+                            ureq::ErrorKind::ConnectionFailed | ureq::ErrorKind::Io | ureq::ErrorKind::Dns
+                        ) =>
+                {
+                    // Refused, reset, timed out or a name that did not resolve: a flaky link or a
+                    // proxy restarting is common on plant networks; try again with the same
+                    // bounded backoff as for 429/503.
+                    let pause = self.backoff.saturating_mul(1 << retried.min(16)).min(self.max_backoff);
+                    report.warnings.push(format!("{current}: {}, retrying in {} ms", t.kind(), pause.as_millis()));
+                    retried += 1;
+                    std::thread::sleep(pause);
+                    continue;
                 }
                 Err(ureq::Error::Transport(t)) => {
                     // ureq's Display repeats the URL, which the error names already.

@@ -324,6 +324,51 @@ fn damaged_and_untrusted_bundles_are_refused_and_change_nothing() {
         assert!(err.contains(file.file_name().unwrap().to_str().unwrap()), "{args:?}: {err}");
         assert_eq!(dump(&db), before, "{args:?} changed the database");
     }
+    for (file, extra, expected) in [
+        (&truncated_gzip, vec![], "truncated-gzip.pwb"),
+        (&no_trailer, vec![], "without its trailer"),
+        (&flipped, vec![], "damaged"),
+        (&bad_signature, trust1.to_vec(), "does not hold"),
+        (&signed, vec!["--trust", pub2.as_str(), "--require-signature"], "not trusted"),
+    ] {
+        let mut args = vec!["intel", "bundle", "verify", file.to_str().unwrap()];
+        args.extend(extra.iter().copied());
+        let o = run(&d.join("none.db"), &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        args.push("--json");
+        let o = run(&d.join("none.db"), &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["valid"], false);
+        assert!(v["error"].as_str().unwrap().contains(expected), "{v}");
+    }
+    assert!(!d.join("none.db").exists(), "verify opens no database");
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        &d.join("none.db"),
+        &[
+            "intel",
+            "bundle",
+            "verify",
+            signed.to_str().unwrap(),
+            "--trust",
+            pub1.as_str(),
+            "--require-signature",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["bundle"]["records"], 2);
+    assert_eq!(v["bundle"]["signature"]["status"], "verified");
+    let text = ok(&d.join("none.db"), &["intel", "bundle", "verify", unsigned.to_str().unwrap()]);
+    assert!(text.contains("valid bundle, 2 record(s)") && text.contains("signature: unsigned"), "{text}");
+    let again = d.join("again.pwb");
+    let j: serde_json::Value =
+        serde_json::from_str(&ok(&src, &["intel", "bundle", "export", again.to_str().unwrap(), "--json"])).unwrap();
+    assert_eq!(j["records"], 2);
+    assert_eq!(j["sha256"].as_str().unwrap().len(), 64);
+    assert!(j["key_id"].is_null());
     // Without a trusted key a bad signature cannot be told from an unknown key's: the bundle is
     // imported as "not verified" (what --require-signature is for).
     let out = ok(&db, &["intel", "import", bad_signature.to_str().unwrap()]);

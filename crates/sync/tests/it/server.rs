@@ -31,15 +31,22 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Close the connection after this many body bytes (Content-Length still announces all).
     pub cut_at: Option<usize>,
+    /// Close the connection without answering at all.
+    pub hang_up: bool,
 }
 
 impl Reply {
     pub fn status(status: u16) -> Self {
-        Reply { status, headers: Vec::new(), body: Vec::new(), cut_at: None }
+        Reply { status, headers: Vec::new(), body: Vec::new(), cut_at: None, hang_up: false }
+    }
+
+    /// No answer: the connection is closed as soon as the request is read.
+    pub fn hang_up() -> Self {
+        Reply { hang_up: true, ..Reply::status(500) }
     }
 
     pub fn ok(body: Vec<u8>) -> Self {
-        Reply { status: 200, headers: Vec::new(), body, cut_at: None }
+        Reply { status: 200, headers: Vec::new(), body, cut_at: None, hang_up: false }
     }
 }
 
@@ -102,6 +109,9 @@ fn serve(stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Request>>) -
     recorded.lock().unwrap().push(req.clone());
     let reply = handler(&req);
     let mut out = stream;
+    if reply.hang_up {
+        return out.shutdown(std::net::Shutdown::Both);
+    }
     let mut head = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", reply.status);
     if reply.status != 304 {
         head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));

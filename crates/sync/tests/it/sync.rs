@@ -191,6 +191,48 @@ fn a_429_is_retried_and_too_many_fail() {
 }
 
 #[test]
+fn a_dropped_connection_is_retried_and_too_many_fail_naming_the_url() {
+    let Some(files) = feed_files() else { return };
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let limit = Arc::new(AtomicUsize::new(2));
+    let l = limit.clone();
+    let server = Server::start(move |req| {
+        if h.fetch_add(1, Ordering::SeqCst) < l.load(Ordering::SeqCst) {
+            return Reply::hang_up();
+        }
+        static_reply(&files, req)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&config(dir.path(), &server, &[SourceKind::Kev]), "2024-03-01T00:00:00Z").unwrap();
+    let kev = source(&r, SourceKind::Kev);
+    assert_eq!((kev.requests, kev.files.len()), (3, 1), "{kev:?}");
+    assert_eq!(kev.warnings.iter().filter(|w| w.contains("retrying")).count(), 2, "{:?}", kev.warnings);
+
+    // Bounded: a server that never answers fails after the configured retries, naming the URL.
+    let dir = tempfile::tempdir().unwrap();
+    hits.store(0, Ordering::SeqCst);
+    limit.store(100, Ordering::SeqCst);
+    let err = run(&config(dir.path(), &server, &[SourceKind::Kev]), "2024-03-01T00:00:00Z").unwrap_err();
+    assert!(matches!(err, SyncError::Transport { .. }), "{err}");
+    assert!(err.to_string().contains("/kev.json"), "{err}");
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+
+    // Nothing listens: refused connections are retried too, then reported.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let mut c =
+        SyncConfig::new(dir.path(), vec![FeedSource { kind: SourceKind::Kev, url: format!("http://{addr}/kev.json") }]);
+    c.backoff = Duration::ZERO;
+    c.max_backoff = Duration::ZERO;
+    c.retries = 2;
+    let err = run(&c, "2024-03-01T00:00:00Z").unwrap_err();
+    assert!(err.to_string().contains(&addr.to_string()), "{err}");
+}
+
+#[test]
 fn an_interrupted_download_leaves_nothing_half_written_and_the_next_run_continues() {
     let Some(files) = feed_files() else { return };
     let cut = Arc::new(Mutex::new(true));
