@@ -80,7 +80,7 @@ impl Destination for Sink<'_> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct Report {
     documents: BTreeMap<&'static str, usize>,
     records: usize,
@@ -225,25 +225,43 @@ struct SyncOutput {
     import: Report,
 }
 
-/// `intel sync`: fetches into the cache, then imports the folders of the sources fetched (files
-/// imported before are skipped by digest) in one transaction.
+/// `intel sync`: fetches into the cache, then imports what this run wrote, in one transaction.
+///
+/// Only the files this run wrote are read, so an unchanged cache is not hashed again. A marker
+/// file (`import-pending`) is written before fetching and removed after a successful import: when
+/// a run finds it, an earlier run fetched files it never imported (a failed fetch or import), and
+/// the whole cache folders are imported instead (files imported before are skipped by digest).
 pub fn sync(store: &mut dyn Store, config: &sync::SyncConfig, json: bool, progress: ProgressBar) -> Result<ExitCode> {
     let now = time::OffsetDateTime::now_utc();
     let at = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| "unknown".into());
+    let marker = config.cache.join("import-pending");
+    let catch_up = marker.exists();
+    std::fs::create_dir_all(&config.cache).with_context(|| format!("cannot create {}", config.cache.display()))?;
+    std::fs::write(&marker, at.as_bytes()).with_context(|| format!("cannot write {}", marker.display()))?;
     let fetched = sync::sync(config, now, &mut |msg| progress.set_message(msg.to_string()));
     let report = match fetched {
         Ok(r) => r,
         Err(e) => {
             progress.finish_and_clear();
             bail!(
-                "{e}; nothing was imported (files completed before the failure stay in {} and are not fetched again)",
+                "{e}; nothing was imported (files completed before the failure stay in {} and are not fetched again; the next sync imports them)",
                 config.cache.display()
             );
         }
     };
-    let folders: Vec<PathBuf> = report.sources.iter().map(|s| s.folder.clone()).filter(|f| f.is_dir()).collect();
+    let paths: Vec<PathBuf> = if catch_up {
+        report.sources.iter().map(|s| s.folder.clone()).filter(|f| f.is_dir()).collect()
+    } else {
+        report.sources.iter().flat_map(|s| s.files.iter().cloned()).filter(|f| f.is_file()).collect()
+    };
     progress.set_message("importing intelligence");
-    let import = import_report(store, &folders, &at, &BundleTrust::default(), progress)?;
+    let import = if paths.is_empty() {
+        progress.finish_and_clear();
+        Report::default()
+    } else {
+        import_report(store, &paths, &at, &BundleTrust::default(), progress)?
+    };
+    std::fs::remove_file(&marker).with_context(|| format!("cannot remove {}", marker.display()))?;
     let out = SyncOutput { sources: report.sources, import };
     if json {
         output::print_json(&out)?;

@@ -1,7 +1,8 @@
 //! Fetches vulnerability intelligence feeds over HTTP(S) into a local cache folder, so that
 //! `intel import` can read them: the CISA KEV catalog, the daily EPSS scores, the NVD CVE API 2.0
-//! (paged, incremental by last-modified windows) and CISA's CSAF advisories (from the provider's
-//! `index.txt`, or its `changes.csv` on later runs).
+//! (paged, incremental by last-modified windows) and CSAF advisories (CISA's `index.txt`, or its
+//! `changes.csv` on later runs; or any provider through its `provider-metadata.json`, ROLIE feeds
+//! and directory distributions).
 //!
 //! This is the **only** crate of the workspace that opens network connections, and it does so
 //! only when [`sync`] is called (`patchwise intel sync`). It never parses intelligence beyond what

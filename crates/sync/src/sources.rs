@@ -274,6 +274,10 @@ fn safe_entry(entry: &str) -> Result<PathBuf, &'static str> {
 /// lists as changed since the last sync (a day's margin), falling back to the index when the
 /// provider has no change list. Every document is fetched conditionally.
 pub fn csaf(ctx: Ctx<'_>, base: &str, state: &mut StateFile, r: &mut SourceReport) -> Result<(), SyncError> {
+    // A URL naming a JSON file is a provider's metadata (CSAF 2.0 §7.1.20) or a ROLIE feed.
+    if parse_url(base)?.path().ends_with(".json") {
+        return csaf_provider(ctx, base, state, r);
+    }
     let Ctx { config, client, now, progress } = ctx;
     let root = {
         let b = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
@@ -338,6 +342,207 @@ pub fn csaf(ctx: Ctx<'_>, base: &str, state: &mut StateFile, r: &mut SourceRepor
         let dest = r.folder.join(&rel);
         if conditional_get(client, &url, &dest, state, r)?.is_none() {
             r.warnings.push(format!("{url}: listed in {listing} line {line} but not found (404)"));
+        }
+    }
+    state.state.csaf.last_sync = Some(rfc3339(now));
+    state.save()
+}
+
+/// `provider-metadata.json`: the distributions a CSAF provider publishes.
+#[derive(Debug, Deserialize)]
+struct ProviderMetadata {
+    #[serde(default)]
+    distributions: Vec<Distribution>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Distribution {
+    directory_url: Option<String>,
+    rolie: Option<Rolie>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Rolie {
+    #[serde(default)]
+    feeds: Vec<RolieFeedRef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RolieFeedRef {
+    url: String,
+}
+
+/// A ROLIE feed (RFC 8322, JSON): `{"feed": {"entry": [...]}}`.
+#[derive(Debug, Deserialize)]
+struct RolieDoc {
+    feed: RolieFeed,
+}
+
+#[derive(Debug, Deserialize)]
+struct RolieFeed {
+    #[serde(default)]
+    entry: Vec<RolieEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RolieEntry {
+    updated: Option<String>,
+    #[serde(default)]
+    link: Vec<RolieLink>,
+    content: Option<RolieContent>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RolieLink {
+    rel: Option<String>,
+    href: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RolieContent {
+    src: Option<String>,
+}
+
+/// Reads a JSON listing fetched into `dest`.
+fn read_json<T: serde::de::DeserializeOwned>(url: &str, dest: &Path) -> Result<T, SyncError> {
+    let bytes = std::fs::read(dest).map_err(io_err(dest))?;
+    serde_json::from_slice(&bytes).map_err(|e| SyncError::Invalid {
+        url: url.to_string(),
+        place: format!("line {}, column {}", e.line(), e.column()),
+        message: format!("not the expected JSON: {e}"),
+    })
+}
+
+/// A listing's file name in the cache's `meta/` folder, unique per URL.
+fn meta_name(prefix: &str, url: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in url.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{prefix}-{h:016x}.json")
+}
+
+/// A CSAF provider by its metadata, or a ROLIE feed by its URL: every ROLIE feed's documents
+/// updated since the last sync (a day's margin; all on the first), and directory distributions
+/// through their `index.txt` / `changes.csv`. Documents must be on the metadata's host.
+fn csaf_provider(ctx: Ctx<'_>, base: &str, state: &mut StateFile, r: &mut SourceReport) -> Result<(), SyncError> {
+    let Ctx { config, client, now, progress } = ctx;
+    let meta = config.cache.join("meta");
+    std::fs::create_dir_all(&meta).map_err(io_err(&meta))?;
+    let origin = parse_url(base)?;
+    let since = state.state.csaf.last_sync.as_deref().and_then(parse_time).map(|t| t - time::Duration::days(1));
+    let dest = meta.join(meta_name("csaf-provider", base));
+    conditional_get(client, base, &dest, state, r)?.ok_or_else(|| not_found(base))?;
+    let text: serde_json::Value = read_json(base, &dest)?;
+    let (feeds, directories): (Vec<String>, Vec<String>) = if text.get("feed").is_some() {
+        (vec![base.to_string()], Vec::new())
+    } else {
+        let m: ProviderMetadata = read_json(base, &dest)?;
+        if m.distributions.is_empty() {
+            return Err(SyncError::Invalid {
+                url: base.to_string(),
+                place: "distributions".into(),
+                message: "neither a ROLIE feed nor provider metadata with distributions".into(),
+            });
+        }
+        let feeds = m
+            .distributions
+            .iter()
+            .flat_map(|d| d.rolie.iter().flat_map(|x| x.feeds.iter().map(|f| f.url.clone())))
+            .collect();
+        let dirs = m.distributions.iter().filter_map(|d| d.directory_url.clone()).collect();
+        (feeds, dirs)
+    };
+    let same_host =
+        |u: &Url| u.host_str() == origin.host_str() && u.port_or_known_default() == origin.port_or_known_default();
+    let mut documents: Vec<(String, String)> = Vec::new(); // (url, where it was listed)
+    for feed_url in &feeds {
+        let feed = parse_url(feed_url)?;
+        if !same_host(&feed) {
+            r.warnings.push(format!("{base}: ROLIE feed {feed_url} is on another host; not fetched"));
+            continue;
+        }
+        let fdest = meta.join(meta_name("rolie", feed_url));
+        if conditional_get(client, feed_url, &fdest, state, r)?.is_none() {
+            r.warnings.push(format!("{feed_url}: ROLIE feed listed in {base} not found (404)"));
+            continue;
+        }
+        let doc: RolieDoc = read_json(feed_url, &fdest)?;
+        for (i, e) in doc.feed.entry.iter().enumerate() {
+            let fresh = match (since, e.updated.as_deref().and_then(parse_time)) {
+                (Some(s), Some(t)) => t >= s,
+                _ => true,
+            };
+            if !fresh {
+                continue;
+            }
+            let href = e
+                .content
+                .as_ref()
+                .and_then(|c| c.src.clone())
+                .or_else(|| e.link.iter().find(|l| l.rel.as_deref() == Some("self")).map(|l| l.href.clone()));
+            match href {
+                Some(h) => documents.push((h, format!("{feed_url} entry {i}"))),
+                None => r.warnings.push(format!("{feed_url}: entry {i} has no document link; skipped")),
+            }
+        }
+    }
+    for dir in &directories {
+        let mut root = dir.clone();
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        let root_url = parse_url(&root)?;
+        if !same_host(&root_url) {
+            r.warnings.push(format!("{base}: directory {dir} is on another host; not fetched"));
+            continue;
+        }
+        let ldest = meta.join(meta_name("csaf-dir-index", &root));
+        let index = format!("{root}index.txt");
+        if conditional_get(client, &index, &ldest, state, r)?.is_none() {
+            r.warnings.push(format!("{index}: no index.txt in the directory distribution (404)"));
+            continue;
+        }
+        let listing = std::fs::read_to_string(&ldest).map_err(io_err(&ldest))?;
+        for (i, line) in listing.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match safe_entry(line) {
+                Ok(_) => documents.push((format!("{root}{line}"), format!("{index} line {}", i + 1))),
+                Err(why) => r.warnings.push(format!("{index}: line {}: `{line}` refused: {why}", i + 1)),
+            }
+        }
+    }
+    let total = documents.len();
+    for (n, (url, listed)) in documents.into_iter().enumerate() {
+        let Ok(u) = Url::parse(&url).or_else(|_| origin.join(&url)) else {
+            r.warnings.push(format!("{listed}: `{url}` is not a URL; skipped"));
+            continue;
+        };
+        if !same_host(&u) || !matches!(u.scheme(), "http" | "https") {
+            r.warnings.push(format!("{listed}: {u} is not on {}; refused", origin.host_str().unwrap_or("?")));
+            continue;
+        }
+        let rel = u.path().trim_start_matches('/');
+        let rel = match safe_entry(rel) {
+            Ok(p) if rel.ends_with(".json") => p,
+            Ok(_) => {
+                r.warnings.push(format!("{listed}: {u} does not name a .json document; refused"));
+                continue;
+            }
+            Err(why) => {
+                r.warnings.push(format!("{listed}: {u} refused: {why}"));
+                continue;
+            }
+        };
+        if n % 50 == 0 {
+            progress(&format!("fetching csaf: {n} of {total} documents"));
+        }
+        let dest = r.folder.join(&rel);
+        if conditional_get(client, u.as_str(), &dest, state, r)?.is_none() {
+            r.warnings.push(format!("{u}: listed in {listed} but not found (404)"));
         }
     }
     state.state.csaf.last_sync = Some(rfc3339(now));

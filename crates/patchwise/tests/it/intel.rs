@@ -554,13 +554,21 @@ fn sync_fetches_over_http_imports_once_and_an_interrupted_run_imports_nothing() 
     assert!(out["import"]["changes"]["kev_new"].as_u64().unwrap() > 1000);
     assert!(ok(&db, &["intel", "show", "CVE-2025-48384"]).contains("KEV"));
 
-    // Nothing changed upstream: every request is answered 304 and nothing is re-imported.
+    // Nothing changed upstream: every request is answered 304, and since this run wrote no file
+    // the cache is not even read again (the interrupted run's files were caught up above).
+    assert!(!cache.join("import-pending").exists(), "a completed import clears the marker");
     let before = dump(&db).into_iter().filter(|r| !r.contains("intel_import")).count();
     let out: serde_json::Value = serde_json::from_str(&ok(&db, &args)).unwrap();
     assert_eq!(out["sources"][0]["not_modified"], 1);
     assert_eq!(out["sources"][1]["not_modified"], 2);
     assert_eq!(out["import"]["records"], 0);
+    assert_eq!(out["import"]["unchanged_files"], 0, "no cached file is hashed again");
+    // A marker left by an import that never finished makes the next sync import the whole cache
+    // (what was imported before is skipped by digest).
+    std::fs::write(cache.join("import-pending"), "x").unwrap();
+    let out: serde_json::Value = serde_json::from_str(&ok(&db, &args)).unwrap();
     assert_eq!(out["import"]["unchanged_files"], 2);
+    assert_eq!(out["import"]["records"], 0);
     assert_eq!(dump(&db).into_iter().filter(|r| !r.contains("intel_import")).count(), before);
 
     // Text output: one line per source, then the import summary.

@@ -386,3 +386,101 @@ fn hostile_responses_are_errors_not_panics() {
     assert!(matches!(err, SyncError::Invalid { .. }), "{err}");
     assert!(std::fs::read_dir(dir.path().join("nvd")).unwrap().next().is_none(), "the bad page is removed");
 }
+
+/// A CSAF provider with provider metadata, a ROLIE feed and a directory distribution, serving the
+/// fixture documents; the feed's `updated` dates are given per document.
+fn provider_files(addr: &str, updated: &[&str; 3]) -> Option<BTreeMap<String, Vec<u8>>> {
+    let csaf = fixture("csaf-cisa/csaf_files/OT/white/2024")?;
+    let mut files = BTreeMap::new();
+    let metadata = serde_json::json!({
+        "canonical_url": format!("http://{addr}/p/provider-metadata.json"),
+        "distributions": [
+            { "rolie": { "feeds": [
+                { "summary": "TLP:WHITE", "tlp_label": "WHITE", "url": format!("http://{addr}/p/white/feed.json") },
+                { "summary": "elsewhere", "tlp_label": "WHITE", "url": "http://mirror.example/feed.json" }
+            ] } },
+            { "directory_url": format!("http://{addr}/p/dir") }
+        ]
+    });
+    files.insert("/p/provider-metadata.json".into(), serde_json::to_vec(&metadata).unwrap());
+    let mut entries = Vec::new();
+    for (i, d) in CSAF_DOCS.iter().enumerate().take(2) {
+        files.insert(format!("/p/white/2024/{d}"), std::fs::read(csaf.join(d)).unwrap());
+        let url = format!("http://{addr}/p/white/2024/{d}");
+        entries.push(if i == 0 {
+            serde_json::json!({ "id": d, "updated": updated[i], "content": { "type": "application/json", "src": url } })
+        } else {
+            serde_json::json!({ "id": d, "updated": updated[i], "link": [ { "rel": "self", "href": url } ] })
+        });
+    }
+    entries.push(serde_json::json!({ "id": "x", "updated": updated[2], "link": [ { "rel": "self", "href": "http://evil.example/x.json" } ] }));
+    entries.push(serde_json::json!({ "id": "y", "updated": updated[2], "link": [ { "rel": "self", "href": format!("http://{addr}/p/../../etc/passwd.json") } ] }));
+    entries.push(serde_json::json!({ "id": "z", "updated": updated[2] }));
+    files.insert(
+        "/p/white/feed.json".into(),
+        serde_json::to_vec(&serde_json::json!({ "feed": { "id": "white", "entry": entries } })).unwrap(),
+    );
+    let third = CSAF_DOCS[2];
+    files.insert(format!("/p/dir/2024/{third}"), std::fs::read(csaf.join(third)).unwrap());
+    files.insert("/p/dir/index.txt".into(), format!("2024/{third}\n../outside.json\n").into_bytes());
+    Some(files)
+}
+
+#[test]
+fn a_csaf_provider_is_read_through_its_metadata_rolie_feeds_and_directories() {
+    let files = Arc::new(Mutex::new(BTreeMap::new()));
+    let served = files.clone();
+    let server = Server::start(move |req| static_reply(&served.lock().unwrap(), req));
+    let addr = server.addr.to_string();
+    let Some(f) = provider_files(&addr, &["2024-01-04T12:00:00Z", "2024-01-04T12:00:00Z", "2024-01-04T12:00:00Z"])
+    else {
+        return;
+    };
+    *files.lock().unwrap() = f;
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = SyncConfig::new(
+        dir.path(),
+        vec![FeedSource { kind: SourceKind::Csaf, url: server.url("/p/provider-metadata.json") }],
+    );
+    c.backoff = Duration::ZERO;
+    c.max_backoff = Duration::ZERO;
+    let r = run(&c, "2024-03-01T00:00:00Z").unwrap();
+    let csaf = source(&r, SourceKind::Csaf);
+    let mut got: Vec<String> =
+        csaf.files.iter().map(|p| p.strip_prefix(&csaf.folder).unwrap().display().to_string()).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        ["p/dir/2024/icsa-24-011-03.json", "p/white/2024/icsa-24-004-01.json", "p/white/2024/icsa-24-004-02.json"]
+    );
+    let warned = csaf.warnings.join("\n");
+    for expected in [
+        "mirror.example/feed.json is on another host",
+        "evil.example/x.json is not on",
+        "entry 4 has no document link",
+        "`../outside.json` refused",
+    ] {
+        assert!(warned.contains(expected), "{expected}: {warned}");
+    }
+    // `..` in a feed's URL is resolved as URLs are (to `/etc/passwd.json` on the provider's own
+    // host, which has no such document); nothing is written outside the cache folder.
+    assert!(warned.contains("/etc/passwd.json: listed in"), "{warned}");
+    assert!(server.requests().iter().all(|q| !q.target.contains("outside")));
+    assert!(!dir.path().join("etc").exists());
+
+    // Later: only the entry the feed says was updated since the last sync is asked for.
+    *files.lock().unwrap() =
+        provider_files(&addr, &["2024-01-04T12:00:00Z", "2024-04-10T08:00:00Z", "2024-01-04T12:00:00Z"]).unwrap();
+    server.clear();
+    let r = run(&c, "2024-05-01T00:00:00Z").unwrap();
+    assert_eq!(source(&r, SourceKind::Csaf).files.len(), 0, "the changed document's body is the same: 304");
+    let docs: Vec<String> =
+        server.requests().iter().map(|q| q.target.clone()).filter(|t| t.starts_with("/p/white/2024/")).collect();
+    assert_eq!(docs, ["/p/white/2024/icsa-24-004-02.json"]);
+
+    // A URL that is neither metadata nor a feed is an error naming it.
+    let mut bad = c.clone();
+    bad.sources = vec![FeedSource { kind: SourceKind::Csaf, url: server.url("/p/dir/2024/icsa-24-011-03.json") }];
+    let err = run(&bad, "2024-05-02T00:00:00Z").unwrap_err();
+    assert!(err.to_string().contains("icsa-24-011-03.json"), "{err}");
+}
