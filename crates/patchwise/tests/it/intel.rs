@@ -453,53 +453,21 @@ fn exporting_an_empty_database_writes_nothing() {
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().starts_with(".patchwise-bundle-")), "{leftovers:?}");
 }
 
-/// A one-response-per-connection HTTP/1.1 server on 127.0.0.1 serving `files` by path with
-/// ETags (answering If-None-Match with 304); the first GET of a path containing `cut_once` is cut
-/// off mid-body. Returns its base URL.
+/// The sync crate's test server (one source for both test suites) serving `files` by path with
+/// ETags; the first GET of a path containing `cut_once` is cut off mid-body. Returns its base URL.
 fn feed_server(files: std::collections::BTreeMap<String, Vec<u8>>, cut_once: &'static str) -> String {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
+    use crate::feed_server::{Server, static_reply};
     let cut = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let mut if_none_match = None;
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = h.split_once(':')
-                    && k.eq_ignore_ascii_case("if-none-match")
-                {
-                    if_none_match = Some(v.trim().to_string());
-                }
-            }
-            let Some(body) = files.get(&path) else {
-                let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                continue;
-            };
-            let etag = format!("\"{}-{}\"", body.len(), body.iter().map(|b| u64::from(*b)).sum::<u64>());
-            if if_none_match.as_deref() == Some(etag.as_str()) {
-                let _ = write!(stream, "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n");
-                continue;
-            }
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let cut_now = path.contains(cut_once) && cut.swap(false, std::sync::atomic::Ordering::SeqCst);
-            let _ = stream.write_all(if cut_now { &body[..body.len() / 2] } else { body });
-            let _ = stream.shutdown(std::net::Shutdown::Both);
+    let server = Server::start(move |req| {
+        let mut reply = static_reply(&files, req);
+        if reply.status == 200 && req.path().contains(cut_once) && cut.swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            reply.cut_at = Some(reply.body.len() / 2);
         }
+        reply
     });
-    format!("http://{addr}")
+    // The listener runs on its own thread for the rest of the test process.
+    format!("http://{}", server.addr)
 }
 
 #[test]

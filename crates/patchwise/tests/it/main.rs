@@ -5,6 +5,10 @@
 
 mod cli;
 mod exposure;
+/// The local HTTP server of the sync crate's tests (127.0.0.1 only), shared rather than copied.
+#[path = "../../../sync/tests/it/server.rs"]
+#[allow(dead_code)]
+mod feed_server;
 mod imports;
 mod intel;
 mod matching;
