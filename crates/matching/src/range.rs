@@ -8,7 +8,7 @@
 //!
 //! Comparator names: the profile's name ([`Profile::as_str`]) for ranges, exact versions and
 //! `vers:generic`; `vers:<type>` for a `vers:` range of a supported type; `generic (vers scheme
-//! deb unsupported)` for other types; `all` for [`VersionSpec::All`], which compares nothing.
+//! gem unsupported)` for other types; `all` for [`VersionSpec::All`], which compares nothing.
 
 use std::cmp::Ordering;
 

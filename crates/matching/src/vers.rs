@@ -36,22 +36,25 @@
 //! `nuget` (NuGet SemVer 2 with four numeric parts, case-insensitive labels), `pypi` (PEP 440),
 //! `npm` and `semver` (SemVer 2.0.0 precedence, optional leading `v`), `datetime` (RFC 3339
 //! instants), `lexicographic` (code-point order of the UTF-8 text), `apk` (Alpine), `gentoo`
-//! (`ebuild` too), `openssl`, `alpm` (Arch Linux `vercmp`), `conan`, and `generic`, which is
+//! (`ebuild` too), `openssl`, `alpm` (Arch Linux `vercmp`), `conan`, `deb` (dpkg, Debian Policy
+//! §5.6.12), `rpm` (`rpmvercmp` with `~` and `^`), and `generic`, which is
 //! Patchwise's own comparator under the caller's [`Profile`] (see [`crate::version`]). The
 //! special types `all` and `none` take only `*`.
 //!
-//! Any other type (`deb`, `rpm`, `gem`, `golang`, …) is read with the generic profile, and the
-//! comparator name says so: `generic (vers scheme deb unsupported)`.
+//! Any other type (`gem`, `golang`, …) is read with the generic profile, and the comparator name
+//! says so: `generic (vers scheme gem unsupported)`.
 
 mod alpine;
 mod alpm;
 mod conan;
 mod datetime;
+mod deb;
 mod gentoo;
 mod maven;
 mod nuget;
 mod openssl;
 mod pypi;
+mod rpm;
 mod semver;
 
 use std::cmp::Ordering;
@@ -153,6 +156,8 @@ enum Kind {
     Openssl,
     Alpm,
     Conan,
+    Deb,
+    Rpm,
     /// Read with the generic profile, flagged.
     Unsupported,
 }
@@ -173,6 +178,8 @@ fn kind(scheme: &str) -> Kind {
         "openssl" => Kind::Openssl,
         "alpm" => Kind::Alpm,
         "conan" => Kind::Conan,
+        "deb" => Kind::Deb,
+        "rpm" => Kind::Rpm,
         _ => Kind::Unsupported,
     }
 }
@@ -193,6 +200,8 @@ pub const SUPPORTED_SCHEMES: &[&str] = &[
     "openssl",
     "alpm",
     "conan",
+    "deb",
+    "rpm",
 ];
 
 /// Does `scheme` have a comparator here (`generic`, `all` and `none` included)?
@@ -202,7 +211,7 @@ pub fn is_supported(scheme: &str) -> bool {
 
 /// The comparator name a decision over a range of this type records: `vers:pypi`; for
 /// `generic` the profile's name (`siemens`); for an unsupported type
-/// `generic (vers scheme deb unsupported)`.
+/// `generic (vers scheme gem unsupported)`.
 pub fn comparator_name(scheme: &str, profile: Profile) -> String {
     match kind(scheme) {
         Kind::Generic => profile.as_str().to_string(),
@@ -230,6 +239,8 @@ pub fn compare_versions(scheme: &str, a: &str, b: &str, profile: Profile) -> Res
         Kind::Openssl => openssl::compare(a, b),
         Kind::Alpm => alpm::compare(a, b),
         Kind::Conan => conan::compare(a, b),
+        Kind::Deb => deb::compare(a, b),
+        Kind::Rpm => rpm::compare(a, b),
     }
 }
 

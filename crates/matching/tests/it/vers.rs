@@ -263,7 +263,9 @@ fn canonical_printing_and_rules() {
 fn comparator_names() {
     assert_eq!(vers::comparator_name("pypi", Profile::Generic), "vers:pypi");
     assert_eq!(vers::comparator_name("generic", Profile::Siemens), "siemens");
-    assert_eq!(vers::comparator_name("deb", Profile::Siemens), "generic (vers scheme deb unsupported)");
-    assert!(!vers::is_supported("deb"));
+    assert_eq!(vers::comparator_name("gem", Profile::Siemens), "generic (vers scheme gem unsupported)");
+    assert!(!vers::is_supported("gem"));
+    assert_eq!(vers::comparator_name("deb", Profile::Siemens), "vers:deb");
+    assert!(vers::is_supported("rpm"));
     assert!(vers::is_supported("maven"));
 }

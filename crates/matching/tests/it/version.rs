@@ -369,9 +369,22 @@ fn exact_all_vers_unparsed() {
     let d = range::contains(&spec, "V9.30", Profile::Siemens);
     assert_eq!((d.containment, d.comparator.as_str()), (Containment::Inside, "siemens"));
     assert_eq!(range::contains(&spec, "V9.30 SP1", Profile::Siemens).containment, Containment::Outside);
-    let spec = VersionSpec::Vers { vers: "vers:deb/>=1.0|<2.0".to_string() };
+    let spec = VersionSpec::Vers { vers: "vers:gem/>=1.0|<2.0".to_string() };
     let d = range::contains(&spec, "1.5", Profile::Siemens);
-    assert_eq!((d.containment, d.comparator.as_str()), (Containment::Inside, "generic (vers scheme deb unsupported)"));
+    assert_eq!((d.containment, d.comparator.as_str()), (Containment::Inside, "generic (vers scheme gem unsupported)"));
+    // Distribution packages: dpkg and rpm order, epochs and releases included.
+    let spec = VersionSpec::Vers { vers: "vers:deb/<3.0.11-1~deb12u2".to_string() };
+    let d = range::contains(&spec, "3.0.11-1~deb12u1", Profile::Generic);
+    assert_eq!((d.containment, d.comparator.as_str()), (Containment::Inside, "vers:deb"));
+    assert_eq!(range::contains(&spec, "3.0.11-1", Profile::Generic).containment, Containment::Outside);
+    let spec = VersionSpec::Vers { vers: "vers:rpm/<1:2.02-157.el8".to_string() };
+    assert_eq!(range::contains(&spec, "1:2.02-156.el8", Profile::Generic).containment, Containment::Inside);
+    assert_eq!(
+        range::contains(&spec, "2.02-999.el8", Profile::Generic).containment,
+        Containment::Inside,
+        "no epoch = 0"
+    );
+    assert_eq!(range::contains(&spec, "1:2.02-157.el8_9.1", Profile::Generic).containment, Containment::Outside);
     let spec = VersionSpec::Vers { vers: "vers:npm/>=1.0.0 |<2.0.0".to_string() };
     assert!(is_unknown(&range::contains(&spec, "1.5.0", Profile::Generic).containment));
 
