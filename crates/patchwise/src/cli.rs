@@ -92,6 +92,30 @@ pub enum Command {
     /// Observed network flows (Zeek conn.log, CSV): import, list.
     #[command(subcommand)]
     Flows(FlowsCmd),
+    /// SSVC decisions for every open finding: priority, deadline, inputs with their sources.
+    Decide {
+        /// Only this priority: immediate, out-of-cycle, scheduled, defer.
+        #[arg(long, value_name = "PRIORITY", value_parser = parse_priority)]
+        decision: Option<decide::Priority>,
+        /// Only findings on this asset.
+        #[arg(long)]
+        asset: Option<String>,
+        /// Deadlines from the CISA BOD 26-04 day counts instead of the site policy.
+        #[arg(long)]
+        bod: bool,
+        /// At most this many (0: all).
+        #[arg(long, default_value_t = 0)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The short list for a manager: the most urgent decisions, each in one plain paragraph.
+    Top {
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a CVSS v2.0, v3.0, v3.1 or v4.0 vector.
     Cvss {
         /// The vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H or a bare v2 vector.
@@ -309,6 +333,11 @@ pub enum BundleCmd {
         #[arg(long, value_name = "KEYFILE")]
         out: PathBuf,
     },
+}
+
+fn parse_priority(s: &str) -> Result<decide::Priority, String> {
+    decide::Priority::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a decision; expected immediate, out-of-cycle, scheduled or defer"))
 }
 
 #[derive(Args, Debug)]

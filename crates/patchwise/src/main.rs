@@ -2,6 +2,7 @@
 //! and prints their results. No domain logic lives here.
 
 mod cli;
+mod decide_cmd;
 mod exposure_cmd;
 mod findings_cmd;
 mod intel_cmd;
@@ -64,6 +65,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Zones(ZonesCmd::List { json }) => zones_list(&db, json),
         Command::Conduits(ConduitsCmd::List { json }) => conduits_list(&db, json),
         Command::Cvss { vector, json } => cvss_score(&vector, json),
+        Command::Decide { decision, asset, bod, limit, json } => {
+            decide_cmd::decide_cmd(&open_existing(&db)?, decision, asset.as_deref(), bod, limit, json)
+        }
+        Command::Top { limit, json } => decide_cmd::top(&open_existing(&db)?, limit, json),
         Command::Exposure(args) => exposure_cmd::exposure(&open_existing(&db)?, &args),
         Command::Paths { asset, from, min_confidence, json } => {
             exposure_cmd::paths(&open_existing(&db)?, &asset, &from, min_confidence, json)

@@ -319,6 +319,12 @@ pub trait Store: Send {
         Ok(Vec::new())
     }
 
+    /// What intelligence says about the vulnerabilities of open findings: KEV, SSVC points,
+    /// EPSS — the signals of a decision. One entry per vulnerability that has any.
+    fn decision_signals(&self) -> Result<Vec<VulnSignals>, StoreError> {
+        Ok(Vec::new())
+    }
+
     /// A text that changes whenever the plant, the findings or the flows change, for caches of
     /// derived answers (the server's exposure analysis); `None` when the store cannot tell.
     fn data_version(&self) -> Result<Option<String>, StoreError> {
@@ -343,6 +349,24 @@ pub trait Store: Send {
         let _ = (conduits, source);
         Err(StoreError::Refused("this store cannot replace conduits".into()))
     }
+}
+
+/// SSVC points as stored: exploitation (`none`, `poc`, `active`), automatable, technical impact
+/// (`partial`, `total`), and who stated them when. `None`: not stated.
+pub type SsvcSignals = (Option<String>, Option<bool>, Option<String>, String);
+
+/// The decision signals of one vulnerability.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct VulnSignals {
+    pub vulnerability: String,
+    /// CISA KEV: the earliest date added, and whether ransomware use is known.
+    pub kev: Option<(String, bool)>,
+    /// SSVC points (the CISA coordinator's when several roles stated them): exploitation
+    /// (`none`, `poc`, `active`), automatable, technical impact (`partial`, `total`), and the
+    /// source with its timestamp.
+    pub ssvc: Option<SsvcSignals>,
+    /// EPSS score, percentile, date.
+    pub epss: Option<(f64, f64, String)>,
 }
 
 /// An open finding as the exposure stage reads it.

@@ -256,6 +256,11 @@ impl Store for SqliteStore {
         exposure::findings(&self.conn, &self.path, min)
     }
 
+    fn decision_signals(&self) -> Result<Vec<crate::VulnSignals>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        exposure::decision_signals(&self.conn, &self.path)
+    }
+
     fn data_version(&self) -> Result<Option<String>, StoreError> {
         let _snapshot = self.snapshot()?;
         exposure::data_version(&self.conn, &self.path).map(Some)

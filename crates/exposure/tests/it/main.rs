@@ -5,4 +5,5 @@
 mod brute;
 mod demo;
 mod firewall;
+mod property;
 mod whatif;

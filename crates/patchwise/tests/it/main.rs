@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod decide;
 mod exposure;
 /// The local HTTP server of the sync crate's tests (127.0.0.1 only), shared rather than copied.
 #[path = "../../../sync/tests/it/server.rs"]

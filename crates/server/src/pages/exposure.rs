@@ -300,3 +300,57 @@ pub(crate) fn render_asset(x: &AssetExposure) -> Html {
     }
     h
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod scale_probe {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn probe_100k() {
+        let t = std::time::Instant::now();
+        let plant = demo::scaled_plant(100_000);
+        eprintln!("plant {:?} zones {}", t.elapsed(), plant.zones.len());
+        let t = std::time::Instant::now();
+        let exploits = plant
+            .assets
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 3 == 0)
+            .map(|(_, x)| exposure::Exploit {
+                asset: x.id.clone(),
+                finding: format!("{}:CVE-2024-0001", x.id),
+                vulnerability: "CVE-2024-0001".into(),
+                vector: exposure::AttackVector::Network,
+                kev: false,
+            })
+            .collect();
+        let a = Analysis::of(plant, exploits);
+        eprintln!("analysis {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut counts = [0usize; 3];
+        for i in 0..a.plant().assets.len() {
+            counts[a.system_exposure(i) as usize] += 1;
+        }
+        eprintln!("counts {:?} {counts:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let q = Query { from: vec![EntryKind::Internet, EntryKind::VendorRemoteAccess], asset: None };
+        let (items, total) = a.exposures_page(&q, false, 0, ROWS);
+        eprintln!("page {:?} {} of {total}", t.elapsed(), items.len());
+        let t = std::time::Instant::now();
+        let jewels = (0..a.plant().assets.len()).filter(|&i| exposure::is_crown_jewel(a.plant(), i)).count();
+        eprintln!("jewels {:?} {jewels}", t.elapsed());
+        let t = std::time::Instant::now();
+        let issues = exposure::governance::check(a.plant(), &[]);
+        eprintln!("governance {:?} {}", t.elapsed(), issues.len());
+        let t = std::time::Instant::now();
+        let h = render(&a, &issues);
+        eprintln!("render {:?} {} bytes", t.elapsed(), h.as_str().len());
+        let id = a.plant().assets[a.plant().assets.len() - 1].id.clone();
+        let t = std::time::Instant::now();
+        let x = a.asset_exposure(&id, &Query::default()).unwrap();
+        let h = render_asset(&x);
+        eprintln!("asset {:?} {} bytes", t.elapsed(), h.as_str().len());
+    }
+}

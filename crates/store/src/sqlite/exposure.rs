@@ -189,3 +189,58 @@ pub(crate) fn data_version(conn: &Connection, path: &str) -> Result<String, Stor
     let imports: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM imports", [], |r| r.get(0)).at(path)?;
     Ok(format!("{plant}/{}/{imports}", run.unwrap_or_default()))
 }
+
+/// KEV, SSVC and EPSS of the vulnerabilities of open findings.
+pub(crate) fn decision_signals(conn: &Connection, path: &str) -> Result<Vec<crate::VulnSignals>, StoreError> {
+    const OPEN: &str =
+        "SELECT DISTINCT vulnerability FROM verdicts WHERE status IN ('affected', 'under-investigation')";
+    let mut out: BTreeMap<String, crate::VulnSignals> = BTreeMap::new();
+    fn entry<'m>(out: &'m mut BTreeMap<String, crate::VulnSignals>, cve: &str) -> &'m mut crate::VulnSignals {
+        let key = cve.to_ascii_uppercase();
+        out.entry(key.clone()).or_insert_with(|| crate::VulnSignals { vulnerability: key, ..Default::default() })
+    }
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT cve, min(date_added), max(ransomware = 'known') FROM kev WHERE cve IN ({OPEN}) GROUP BY cve COLLATE NOCASE"
+        ))
+        .at(path)?;
+    let mut rows = stmt.query([]).at(path)?;
+    while let Some(r) = rows.next().at(path)? {
+        let cve: String = r.get(0).at(path)?;
+        let date: String = r.get(1).at(path)?;
+        let ransomware: bool = r.get(2).at(path)?;
+        entry(&mut out, &cve).kev = Some((date, ransomware));
+    }
+    // The CISA coordinator's points first, then any other role's.
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT cve, role, source, exploitation, automatable, technical_impact, timestamp FROM ssvc \
+             WHERE cve IN ({OPEN}) ORDER BY cve, role <> 'CISA Coordinator', role"
+        ))
+        .at(path)?;
+    let mut rows = stmt.query([]).at(path)?;
+    while let Some(r) = rows.next().at(path)? {
+        let cve: String = r.get(0).at(path)?;
+        let e = entry(&mut out, &cve);
+        if e.ssvc.is_some() {
+            continue;
+        }
+        let role: String = r.get(1).at(path)?;
+        let source: String = r.get(2).at(path)?;
+        let stamp: Option<String> = r.get(6).at(path)?;
+        let who = if role.is_empty() { source } else { format!("{role} ({source})") };
+        let label = match stamp {
+            Some(t) => format!("{who} {t}"),
+            None => who,
+        };
+        e.ssvc = Some((r.get(3).at(path)?, r.get::<_, Option<bool>>(4).at(path)?, r.get(5).at(path)?, label));
+    }
+    let mut stmt =
+        conn.prepare(&format!("SELECT cve, score, percentile, date FROM epss WHERE cve IN ({OPEN})")).at(path)?;
+    let mut rows = stmt.query([]).at(path)?;
+    while let Some(r) = rows.next().at(path)? {
+        let cve: String = r.get(0).at(path)?;
+        entry(&mut out, &cve).epss = Some((r.get(1).at(path)?, r.get(2).at(path)?, r.get(3).at(path)?));
+    }
+    Ok(out.into_values().collect())
+}
