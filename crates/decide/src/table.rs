@@ -43,6 +43,10 @@ pub struct Table {
     pub outcome: String,
     rows: Vec<(Vec<String>, String)>,
     index: HashMap<Vec<String>, usize>,
+    /// The outcome's row per combination, by mixed-radix position of the inputs' ranks.
+    dense: Vec<u32>,
+    /// The number of values of each input.
+    radix: Vec<usize>,
 }
 
 impl Table {
@@ -59,7 +63,17 @@ impl Table {
                 return Err(format!("table {id}: unknown decision point `{c}`"));
             }
         }
-        let mut t = Table { id, version, inputs: cols, outcome, rows: Vec::new(), index: HashMap::new() };
+        let radix: Vec<usize> = cols.iter().filter_map(|c| values(c)).map(<[&str]>::len).collect();
+        let mut t = Table {
+            id,
+            version,
+            inputs: cols,
+            outcome,
+            rows: Vec::new(),
+            index: HashMap::new(),
+            dense: Vec::new(),
+            radix,
+        };
         for (n, line) in lines {
             let cells: Vec<&str> = line.split('\t').collect();
             if cells.len() != t.inputs.len() + 1 {
@@ -81,17 +95,35 @@ impl Table {
             }
             t.rows.push((key, cells[t.inputs.len()].to_string()));
         }
-        let combinations: usize = t.inputs.iter().filter_map(|c| values(c)).map(<[&str]>::len).product();
+        let combinations: usize = t.radix.iter().product();
         if t.rows.len() != combinations {
             return Err(format!("table {id}: {} rows, but its inputs have {combinations} combinations", t.rows.len()));
+        }
+        t.dense = vec![0; combinations];
+        for (i, (key, _)) in t.rows.iter().enumerate() {
+            let values: Vec<&str> = key.iter().map(String::as_str).collect();
+            if let Some(pos) = t.position(&values) {
+                t.dense[pos] = i as u32;
+            }
         }
         Ok(t)
     }
 
-    /// The outcome for these input values (in column order).
+    fn position(&self, values: &[&str]) -> Option<usize> {
+        if values.len() != self.inputs.len() {
+            return None;
+        }
+        let mut pos = 0usize;
+        for ((point, v), radix) in self.inputs.iter().zip(values).zip(&self.radix) {
+            pos = pos * radix + rank(point, v)?;
+        }
+        Some(pos)
+    }
+
+    /// The outcome for these input values (in column order); no allocation.
     pub fn lookup(&self, values: &[&str]) -> Option<&str> {
-        let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-        self.index.get(&key).map(|&i| self.rows[i].1.as_str())
+        let pos = self.position(values)?;
+        self.dense.get(pos).map(|&i| self.rows[i as usize].1.as_str())
     }
 
     /// Every row: (inputs, outcome).
