@@ -706,10 +706,6 @@ fn unit_reach(g: &Graph, dests: &[OnceLock<Arc<DestList>>], src: Src, ci: u32) -
         Src::Zone(z) => z,
         Src::Host(h) => g.hosts[h as usize].zone,
     };
-    let matches = |e: End| match src {
-        Src::Zone(z) => g.zone_attacker_in(z, e),
-        Src::Host(h) => g.host_in(h, e),
-    };
     let mut out = Vec::new();
     let Some(c) = g.conduits.get(ci as usize) else { return out };
     if c.unenforced {
@@ -726,6 +722,102 @@ fn unit_reach(g: &Graph, dests: &[OnceLock<Arc<DestList>>], src: Src, ci: u32) -
     let side = usize::from(c.zones[0] != zone);
     let Some(cell) = dests.get(ci as usize * 2 + side) else { return out };
     let list = cell.get_or_init(|| Arc::new(dest_list(g, ci, zone)));
+    match src {
+        Src::Host(h) => walk(c, list, ci, &|e| g.host_in(h, e), &mut out),
+        Src::Zone(z) => {
+            // An attacker on the network picks its address: it reaches a service when some free
+            // address of the zone gets an `allow` first. One address per class of addresses the
+            // conduit's address rules treat alike is enough.
+            let mut seen: std::collections::HashSet<SvcIx> = std::collections::HashSet::new();
+            let mut part = Vec::new();
+            for rep in zone_addresses(g, z, c) {
+                part.clear();
+                match rep {
+                    Some(addr) => walk(c, list, ci, &|e| source_address_in(z, addr, e), &mut part),
+                    None => walk(c, list, ci, &|e| g.zone_attacker_in(z, e), &mut part),
+                }
+                for &(s, via) in &part {
+                    if seen.insert(s) {
+                        out.push((s, via));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an attacker on zone `z` using address `addr` is covered by an endpoint.
+fn source_address_in(z: ZoneIx, addr: u128, e: End) -> bool {
+    match e {
+        End::Any => true,
+        End::Zone(x) => x == z,
+        End::Host(_) | End::Nothing => false,
+        End::Net(lo, hi) => (lo..=hi).contains(&addr),
+    }
+}
+
+/// One free address of the zone per class of addresses the conduit's address rules cannot tell
+/// apart; `[None]` when the zone has no free address (its attacker then matches no block).
+fn zone_addresses(g: &Graph, z: ZoneIx, c: &crate::graph::ConduitC) -> Vec<Option<u128>> {
+    let mut cuts: Vec<u128> = Vec::new();
+    for r in &c.rules {
+        for e in [r.from, r.to] {
+            if let End::Net(lo, hi) = e {
+                cuts.push(lo);
+                cuts.push(hi.saturating_add(1));
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out: Vec<Option<u128>> = Vec::new();
+    let mut signatures: Vec<Vec<bool>> = Vec::new();
+    for &(a, b) in &g.zones[z as usize].subnets {
+        let mut starts: Vec<u128> = vec![a];
+        starts.extend(cuts.iter().copied().filter(|&x| x > a && x <= b));
+        for (i, &lo) in starts.iter().enumerate() {
+            let hi = starts.get(i + 1).map_or(b, |n| n - 1);
+            // The first address of [lo, hi] no asset holds.
+            let from = g.addr_index.partition_point(|&(x, _)| x < lo);
+            let mut candidate = lo;
+            for &(x, _) in &g.addr_index[from..] {
+                if x > hi || x > candidate {
+                    break;
+                }
+                if x == candidate {
+                    candidate = candidate.saturating_add(1);
+                }
+            }
+            if candidate > hi {
+                continue;
+            }
+            let sig: Vec<bool> = c
+                .rules
+                .iter()
+                .flat_map(|r| [r.from, r.to])
+                .map(|e| matches!(e, End::Net(l, h) if (l..=h).contains(&candidate)))
+                .collect();
+            if !signatures.contains(&sig) {
+                signatures.push(sig);
+                out.push(Some(candidate));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(None);
+    }
+    out
+}
+
+/// The first-match walk of a conduit side's destination list for one source.
+fn walk(
+    c: &crate::graph::ConduitC,
+    list: &DestList,
+    ci: u32,
+    matches: &dyn Fn(End) -> bool,
+    out: &mut Vec<(SvcIx, Via)>,
+) {
     // Sources match the same endpoints again and again: remember each answer.
     let mut seen: Vec<(End, bool)> = Vec::new();
     for &(s, a, b) in &list.svcs {
@@ -750,7 +842,6 @@ fn unit_reach(g: &Graph, dests: &[OnceLock<Arc<DestList>>], src: Src, ci: u32) -
             }
         }
     }
-    out
 }
 
 /// Hosts of zone `zone` an endpoint covers.

@@ -115,7 +115,8 @@ pub struct Query {
 }
 
 /// Safety systems and controllers of critical lines: a safety zone, a safety controller, a
-/// critical or catastrophic safety impact, or the tag `crown-jewel`.
+/// critical or catastrophic safety impact, or the tag `crown-jewel`. Scans the zones; with an
+/// analysis at hand, [`Analysis::crown_jewel`] answers in constant time.
 pub fn is_crown_jewel(plant: &Plant, host: usize) -> bool {
     let Some(a) = plant.assets.get(host) else { return false };
     a.kind == model::AssetKind::SafetyController
@@ -125,6 +126,17 @@ pub fn is_crown_jewel(plant: &Plant, host: usize) -> bool {
 }
 
 impl Analysis {
+    /// [`is_crown_jewel`] without scanning the zones: the compiled network knows the asset's zone.
+    pub fn crown_jewel(&self, host: usize) -> bool {
+        let Some(a) = self.plant.assets.get(host) else { return false };
+        let zone_safe =
+            self.g.hosts.get(host).and_then(|h| self.plant.zones.get(h.zone as usize)).is_some_and(|z| z.safety);
+        zone_safe
+            || a.kind == model::AssetKind::SafetyController
+            || a.safety_impact.is_some_and(|s| s >= SafetyImpact::Critical)
+            || a.tags.iter().any(|t| t == "crown-jewel")
+    }
+
     fn entry_selected(&self, e: usize, q: &Query) -> bool {
         q.from.is_empty() || self.plant.entry_points.get(e).is_some_and(|ep| q.from.contains(&ep.kind))
     }
@@ -151,7 +163,7 @@ impl Analysis {
         };
         let entries: Vec<usize> = (0..self.trees.len()).filter(|&e| self.entry_selected(e, q)).collect();
         for h in hosts {
-            if crown_jewels && !is_crown_jewel(&self.plant, h) {
+            if crown_jewels && !self.crown_jewel(h) {
                 continue;
             }
             let asset = &self.plant.assets[h];
@@ -188,7 +200,7 @@ impl Analysis {
                     service: format!("{}/{}", svc.protocol, svc.port),
                     name: svc.name.clone(),
                     system_exposure: self.system_exposure(h),
-                    crown_jewel: is_crown_jewel(&self.plant, h),
+                    crown_jewel: self.crown_jewel(h),
                     entry_points,
                     path: self.service_path(reaches[0].1, s as usize),
                 });
@@ -235,7 +247,7 @@ impl Analysis {
             asset: asset.id.clone(),
             zone: asset.zone.clone(),
             system_exposure,
-            crown_jewel: is_crown_jewel(&self.plant, h),
+            crown_jewel: self.crown_jewel(h),
             findings,
             paths,
         })

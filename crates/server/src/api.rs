@@ -75,15 +75,19 @@ struct ExposureList {
 async fn exposure_list(State(state): State<AppState>, q: Pairs) -> Result<Json<ExposureList>, ApiError> {
     let q = crate::exposure::ExposureQuery::parse(&pairs(q)?)?;
     let a = crate::exposure::analysis(&state).await?;
-    if let Some(id) = &q.asset
-        && !a.plant().assets.iter().any(|x| &x.id == id)
-    {
-        return Err(Failure::not_found(format!("there is no asset with id `{id}`")).into());
-    }
-    let query = exposure::Query { from: q.from.clone(), asset: q.asset.clone() };
-    let (items, total) = a.exposures_page(&query, q.crown_jewels, q.offset, q.limit);
-    let more = q.offset + items.len() < total;
-    Ok(Json(ExposureList { items, total, limit: q.limit, offset: q.offset, more }))
+    let list = crate::exposure::blocking(move || {
+        if let Some(id) = &q.asset
+            && !a.plant().assets.iter().any(|x| &x.id == id)
+        {
+            return Err(Failure::not_found(format!("there is no asset with id `{id}`")));
+        }
+        let query = exposure::Query { from: q.from.clone(), asset: q.asset.clone() };
+        let (items, total) = a.exposures_page(&query, q.crown_jewels, q.offset, q.limit);
+        let more = q.offset + items.len() < total;
+        Ok(ExposureList { items, total, limit: q.limit, offset: q.offset, more })
+    })
+    .await?;
+    Ok(Json(list))
 }
 
 async fn exposure_asset(
@@ -94,26 +98,28 @@ async fn exposure_asset(
     let id = path_id(id)?;
     let q = crate::exposure::ExposureQuery::parse(&pairs(q)?)?;
     let a = crate::exposure::analysis(&state).await?;
-    let query = exposure::Query { from: q.from, asset: None };
-    let x =
-        a.asset_exposure(&id, &query).ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))?;
+    let x = crate::exposure::blocking(move || {
+        let query = exposure::Query { from: q.from, asset: None };
+        a.asset_exposure(&id, &query).ok_or_else(|| Failure::not_found(format!("there is no asset with id `{id}`")))
+    })
+    .await?;
     Ok(Json(x))
 }
 
 async fn whatif(State(state): State<AppState>, q: Pairs) -> Result<Json<exposure::whatif::Delta>, ApiError> {
     let changes = crate::exposure::changes(&pairs(q)?)?;
     let before = crate::exposure::analysis(&state).await?;
-    let delta = tokio::task::spawn_blocking(move || exposure::whatif::run(&before, &changes).map(|(_, d)| d))
-        .await
-        .map_err(|e| Failure::internal(format!("the what-if did not finish: {e}")))?
-        .map_err(Failure::bad_request)?;
+    let delta = crate::exposure::blocking(move || {
+        exposure::whatif::run(&before, &changes).map(|(_, d)| d).map_err(Failure::bad_request)
+    })
+    .await?;
     Ok(Json(delta))
 }
 
 async fn governance(State(state): State<AppState>) -> Result<Json<Vec<exposure::governance::Issue>>, ApiError> {
     let a = crate::exposure::analysis(&state).await?;
-    let flows = state.with_store(|s| Ok(s.flows()?)).await?;
-    Ok(Json(exposure::governance::check(a.plant(), &flows)))
+    let issues = state.with_store(move |s| Ok(exposure::governance::check(a.plant(), &s.flows()?))).await?;
+    Ok(Json(issues))
 }
 
 /// Query pairs of a request, or a `bad_request` naming what was wrong with them.

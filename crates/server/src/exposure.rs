@@ -41,6 +41,18 @@ pub(crate) async fn analysis(state: &AppState) -> Result<Arc<Analysis>, Failure>
         .await
 }
 
+/// Runs work over an analysis (paging, paths, rendering) on the blocking pool: on a
+/// 100,000-asset plant a page of it takes a good part of a second, too long for the event loop.
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, Failure> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Failure::internal(format!("an exposure task did not finish: {e}")))?
+}
+
 /// `from` (repeatable or comma-separated entry-point kinds), `asset`, `crown_jewels=true`,
 /// `limit`, `offset`.
 #[derive(Debug, Clone, Default)]

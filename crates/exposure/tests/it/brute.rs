@@ -278,8 +278,30 @@ impl<'a> Brute<'a> {
         self.src_in(Actor::Host(h), e)
     }
 
-    /// Can actor `a` open a connection to service `k` of host `h`?
+    /// Can actor `a` open a connection to service `k` of host `h`? An attacker on a zone's
+    /// network picks its address: some free address of the zone must get through (with no free
+    /// address, only `any`, `0.0.0.0/0` and its zone cover it).
     fn connects(&self, a: Actor, h: usize, k: usize) -> bool {
+        match a {
+            Actor::Net(z) if !self.free[z].is_empty() => {
+                self.free[z].iter().any(|ip| self.connects_from(a, Some(*ip), h, k))
+            }
+            _ => self.connects_from(a, None, h, k),
+        }
+    }
+
+    /// `src_in` for the actor, or for an attacker on a zone using address `ip`.
+    fn source_in(&self, a: Actor, ip: Option<IpAddr>, e: &Endpoint) -> bool {
+        match (a, ip, e) {
+            (Actor::Net(z), Some(ip), Endpoint::Net(n)) => {
+                n.prefix_len() == 0 || (n.contains(&ip) && self.free[z].contains(&ip))
+            }
+            (Actor::Net(_), None, Endpoint::Net(n)) => n.prefix_len() == 0,
+            _ => self.src_in(a, e),
+        }
+    }
+
+    fn connects_from(&self, a: Actor, ip: Option<IpAddr>, h: usize, k: usize) -> bool {
         let svc = &self.p.assets[h].services[k];
         if self.zone(a) == self.p.assets[h].zone {
             return true;
@@ -299,10 +321,10 @@ impl<'a> Brute<'a> {
             for r in &c.rules {
                 let proto = r.protocol == Protocol::Any || r.protocol == svc.protocol;
                 let port = r.ports.is_empty() || r.ports.iter().any(|x| x.contains(svc.port));
-                let fwd = self.src_in(a, &r.from) && self.dst_in(h, &r.to);
+                let fwd = self.source_in(a, ip, &r.from) && self.dst_in(h, &r.to);
                 let rev = r.direction == Direction::Both
                     && c.enforcement.kind != EnforcementKind::DataDiode
-                    && self.src_in(a, &r.to)
+                    && self.source_in(a, ip, &r.to)
                     && self.dst_in(h, &r.from);
                 if proto && port && (fwd || rev) {
                     if r.action == Action::Allow {

@@ -21,24 +21,34 @@ const ROWS: usize = 500;
 pub(crate) async fn handler(State(state): State<AppState>) -> Response {
     let data = async {
         let a = crate::exposure::analysis(&state).await?;
-        let flows = state.with_store(|s| Ok(s.flows()?)).await?;
-        let issues = exposure::governance::check(a.plant(), &flows);
-        Ok((a, issues))
+        // The governance check and the tables take a good part of a second on a very large
+        // plant: both run on the blocking pool, beside the read of the flows.
+        state
+            .with_store(move |s| {
+                let issues = exposure::governance::check(a.plant(), &s.flows()?);
+                Ok(render(&a, &issues))
+            })
+            .await
     }
     .await;
-    respond(&state, "Exposure", Some("/exposure"), data.map(|(a, issues)| render(&a, &issues)))
+    respond(&state, "Exposure", Some("/exposure"), data)
 }
 
 pub(crate) async fn asset_handler(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
     let data = async {
         let id = path_id(id)?;
         let a = crate::exposure::analysis(&state).await?;
-        a.asset_exposure(&id, &Query::default())
-            .ok_or_else(|| crate::error::Failure::not_found(format!("there is no asset with id `{id}`")))
+        crate::exposure::blocking(move || {
+            let x = a
+                .asset_exposure(&id, &Query::default())
+                .ok_or_else(|| crate::error::Failure::not_found(format!("there is no asset with id `{id}`")))?;
+            Ok((format!("Exposure of {}", x.asset), render_asset(&x)))
+        })
+        .await
     }
     .await;
-    let title = data.as_ref().map(|x| format!("Exposure of {}", x.asset)).unwrap_or_else(|_| "Exposure".into());
-    respond(&state, &title, Some("/exposure"), data.map(|x| render_asset(&x)))
+    let title = data.as_ref().map(|(t, _)| t.clone()).unwrap_or_else(|_| "Exposure".into());
+    respond(&state, &title, Some("/exposure"), data.map(|(_, h)| h))
 }
 
 fn exposure_badge(h: &mut Html, x: SystemExposure) {
@@ -121,16 +131,17 @@ pub(crate) fn render(a: &Analysis, issues: &[Issue]) -> Html {
     h.open("p", &[("class", "sub")])
         .text("Safety systems, safety zones, critical or catastrophic safety impact, or tagged ")
         .el("code", &[], "crown-jewel")
-        .text(": who can take them, and the shortest way.")
+        .text(": the best outcome of every entry point that reaches them, and the shortest way.")
         .close("p");
-    let jewels: Vec<usize> = (0..plant.assets.len()).filter(|&i| exposure::is_crown_jewel(plant, i)).collect();
+    let jewels: Vec<usize> = (0..plant.assets.len()).filter(|&i| a.crown_jewel(i)).collect();
     if jewels.is_empty() {
         h.el("p", &[("class", "none")], "No asset is marked as a crown jewel.");
     } else {
         h.raw("<div class=\"table-wrap\"><table><caption>Crown jewels</caption><thead><tr>")
             .raw("<th scope=\"col\">Asset</th><th scope=\"col\">Zone</th><th scope=\"col\">System Exposure</th>")
             .raw(
-                "<th scope=\"col\">Can be taken by (hops)</th><th scope=\"col\">Shortest path</th></tr></thead><tbody>",
+                "<th scope=\"col\">Best outcome per entry point (hops)</th><th scope=\"col\">Shortest path</th></tr>\
+                 </thead><tbody>",
             );
         for &i in jewels.iter().take(ROWS) {
             let Some(x) = a.asset_exposure(&plant.assets[i].id, &Query::default()) else { continue };
@@ -139,16 +150,17 @@ pub(crate) fn render(a: &Analysis, issues: &[Issue]) -> Html {
             h.raw("</td>").el("td", &[], &x.zone).raw("<td>");
             exposure_badge(&mut h, x.system_exposure);
             h.raw("</td><td>");
-            let takers: Vec<String> = x
+            // Takes first, then reaches, closest first (the order `asset_exposure` gives).
+            let outcomes: Vec<String> = x
                 .paths
                 .iter()
-                .filter(|p| p.outcome == "take")
-                .map(|p| format!("{} ({})", p.entry_point, p.hops.unwrap_or(0)))
+                .filter(|p| p.outcome != "none")
+                .map(|p| format!("{}: {} ({})", p.entry_point, p.outcome, p.hops.unwrap_or(0)))
                 .collect();
-            if takers.is_empty() {
-                h.el("span", &[("class", "none")], "nobody");
+            if outcomes.is_empty() {
+                h.el("span", &[("class", "none")], "no entry point reaches it");
             } else {
-                h.text(takers.join(", "));
+                h.text(outcomes.join(", "));
             }
             h.raw("</td><td>");
             match x.paths.iter().find(|p| p.outcome != "none") {
@@ -299,58 +311,4 @@ pub(crate) fn render_asset(x: &AssetExposure) -> Html {
         h.raw("</ol>");
     }
     h
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod scale_probe {
-    use super::*;
-
-    #[test]
-    #[ignore]
-    fn probe_100k() {
-        let t = std::time::Instant::now();
-        let plant = demo::scaled_plant(100_000);
-        eprintln!("plant {:?} zones {}", t.elapsed(), plant.zones.len());
-        let t = std::time::Instant::now();
-        let exploits = plant
-            .assets
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % 3 == 0)
-            .map(|(_, x)| exposure::Exploit {
-                asset: x.id.clone(),
-                finding: format!("{}:CVE-2024-0001", x.id),
-                vulnerability: "CVE-2024-0001".into(),
-                vector: exposure::AttackVector::Network,
-                kev: false,
-            })
-            .collect();
-        let a = Analysis::of(plant, exploits);
-        eprintln!("analysis {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let mut counts = [0usize; 3];
-        for i in 0..a.plant().assets.len() {
-            counts[a.system_exposure(i) as usize] += 1;
-        }
-        eprintln!("counts {:?} {counts:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let q = Query { from: vec![EntryKind::Internet, EntryKind::VendorRemoteAccess], asset: None };
-        let (items, total) = a.exposures_page(&q, false, 0, ROWS);
-        eprintln!("page {:?} {} of {total}", t.elapsed(), items.len());
-        let t = std::time::Instant::now();
-        let jewels = (0..a.plant().assets.len()).filter(|&i| exposure::is_crown_jewel(a.plant(), i)).count();
-        eprintln!("jewels {:?} {jewels}", t.elapsed());
-        let t = std::time::Instant::now();
-        let issues = exposure::governance::check(a.plant(), &[]);
-        eprintln!("governance {:?} {}", t.elapsed(), issues.len());
-        let t = std::time::Instant::now();
-        let h = render(&a, &issues);
-        eprintln!("render {:?} {} bytes", t.elapsed(), h.as_str().len());
-        let id = a.plant().assets[a.plant().assets.len() - 1].id.clone();
-        let t = std::time::Instant::now();
-        let x = a.asset_exposure(&id, &Query::default()).unwrap();
-        let h = render_asset(&x);
-        eprintln!("asset {:?} {} bytes", t.elapsed(), h.as_str().len());
-    }
 }

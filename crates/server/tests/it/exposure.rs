@@ -39,6 +39,22 @@ async fn the_port_forward_is_open_and_a_what_if_removes_it() {
     assert_eq!(page["total"], v["total"]);
     assert_eq!(page["items"][0], items[1]);
 
+    // Aliases and comma-separated kinds: only those kinds' entry points answer.
+    let both = get(&app, "/api/v1/exposure?from=vendor,internet&from=internet").await;
+    assert_eq!(both.status, StatusCode::OK, "{}", both.body);
+    let both = both.json();
+    let kinds: std::collections::BTreeSet<String> = both["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["entry_points"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(kinds.contains("internet") && kinds.contains("vendor-remote-access"), "{kinds:?}");
+    assert!(kinds.iter().all(|k| k == "internet" || k == "vendor-remote-access"), "{kinds:?}");
+    assert!(both["total"].as_u64().unwrap() >= v["total"].as_u64().unwrap());
+    let jewels = get(&app, "/api/v1/exposure?crown_jewels=true").await.json();
+    assert!(jewels["items"].as_array().unwrap().iter().all(|e| e["crown_jewel"] == true), "{jewels}");
+
     let d = get(&app, "/api/v1/whatif?isolate=HMI-BOIL-01").await;
     assert_eq!(d.status, StatusCode::OK, "{}", d.body);
     let d = d.json();
@@ -79,7 +95,14 @@ async fn exposure_pages_render_escaped() {
     let (_dir, app) = demo_app();
     let r = get(&app, "/exposure").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    for s in ["<h1>Exposure</h1>", "HMI-BOIL-01", "Crown jewels", "Governance", "remote-access-bypass"] {
+    for s in [
+        "<h1>Exposure</h1>",
+        "HMI-BOIL-01",
+        "Crown jewels",
+        "Best outcome per entry point",
+        "Governance",
+        "remote-access-bypass",
+    ] {
         assert!(r.body.contains(s), "{s}");
     }
     assert!(r.body.contains("aria-current=\"page\">Exposure"), "navigation marks the page");
