@@ -1,11 +1,13 @@
 //! Deciding many findings: `cargo run --release -p decide --example decide-bench -- 1000000`.
 //! Inputs cycle through every combination of the signals that matter (KEV, Vulnrichment points
 //! or none, CVSS vectors, System Exposure, safety and mission impact, EPSS), so every table row is
-//! used; the time is the `decide` calls only (narratives included), on one core.
+//! used; the time is `decide_all` (every decision with its inputs, sources and narrative) on all
+//! cores.
 
 use std::time::Instant;
 
 use decide::{Context, Policy, Signals, SsvcSignal, decide};
+
 use model::advisory::{Exploitation, TechnicalImpact};
 use model::{MissionImpact, SafetyImpact, SystemExposure};
 
@@ -56,12 +58,11 @@ fn main() {
     let today = time::OffsetDateTime::now_utc().date();
     // Warm the tables.
     let _ = decide("w", "CVE-0", &signals[0], &contexts[0], &policy, today);
+    let items: Vec<decide::Item<'_>> =
+        (0..n).map(|k| ("A:CVE-2024-0001", "CVE-2024-0001", &signals[k % 48], &contexts[(k / 48) % 48])).collect();
     let started = Instant::now();
-    let mut immediate = 0usize;
-    for k in 0..n {
-        let d = decide("A:CVE-2024-0001", "CVE-2024-0001", &signals[k % 48], &contexts[(k / 48) % 48], &policy, today);
-        immediate += usize::from(d.priority == decide::Priority::Immediate);
-    }
+    let decided = decide::decide_all(&items, &policy, today);
     let secs = started.elapsed().as_secs_f64();
+    let immediate = decided.iter().filter(|d| d.priority == decide::Priority::Immediate).count();
     println!("{n} decisions in {secs:.3} s ({:.0} per second); {immediate} immediate", n as f64 / secs);
 }

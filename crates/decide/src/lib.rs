@@ -347,7 +347,7 @@ pub fn decide(
         finding: finding.to_string(),
         asset: ctx.asset.clone(),
         vulnerability: vulnerability.to_string(),
-        table: table::DEPLOYER.name(),
+        table: DEPLOYER_NAME.to_string(),
         priority,
         deadline,
         inputs: i,
@@ -356,6 +356,38 @@ pub fn decide(
         epss_flag,
         narrative,
     }
+}
+
+/// The name of the table every decision is taken with.
+pub const DEPLOYER_NAME: &str = "ssvc-deployer 1.0.0";
+
+/// One finding to decide: id, vulnerability, its signals, its asset's context.
+pub type Item<'a> = (&'a str, &'a str, &'a Signals, &'a Context);
+
+/// Decides many findings on all cores, keeping their order.
+pub fn decide_all(items: &[Item<'_>], policy: &Policy, today: Date) -> Vec<Decision> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads <= 1 || items.len() < 1024 {
+        return items.iter().map(|(f, v, s, c)| decide(f, v, s, c, policy, today)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().map(|(f, v, s, c)| decide(f, v, s, c, policy, today)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 /// A deterministic, plain-language explanation built only from the inputs.
