@@ -91,6 +91,7 @@ pub fn synthetic_network(assets: usize, zones: usize, rules: usize, seed: u64) -
             location: None,
             timezone: None,
             description: None,
+            policy: Default::default(),
         }],
         ..Plant::default()
     };

@@ -604,6 +604,7 @@ fn fallback_template() -> Plant {
             location: None,
             timezone: None,
             description: None,
+            policy: Default::default(),
         }],
         zones: vec![zone("ops", Purdue::L3, "10.0.0.0/24"), zone("cell", Purdue::L1, "10.0.1.0/24")],
         conduits: vec![Conduit {

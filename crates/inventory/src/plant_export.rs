@@ -91,6 +91,28 @@ fn site(w: &mut Writer, s: &Site) {
     w.opt("location", s.location.as_deref());
     w.opt("timezone", s.timezone.as_deref());
     w.opt("description", s.description.as_deref());
+    let p = &s.policy;
+    if !p.is_default() {
+        w.header("[site.policy]");
+        for (key, days) in [
+            ("immediate_days", p.immediate_days),
+            ("out_of_cycle_days", p.out_of_cycle_days),
+            ("scheduled_days", p.scheduled_days),
+            ("defer_review_days", p.defer_review_days),
+        ] {
+            if let Some(d) = days {
+                w.raw(key, &d.to_string());
+            }
+        }
+        if p.bod_26_04_deadlines {
+            w.str("deadlines", "bod-26-04");
+        }
+        if p.unknown_exploitation_active {
+            w.str("unknown_exploitation", "active");
+        }
+        w.opt("assumed_safety_impact", p.assumed_safety_impact.map(|v| v.as_str()));
+        w.opt("assumed_mission_impact", p.assumed_mission_impact.map(|v| v.as_str()));
+    }
 }
 
 fn target_sl(sl: &SecurityLevels) -> String {

@@ -13,7 +13,8 @@ use std::net::IpAddr;
 use model::{
     Action, AssetKind, Attachment, CertifiedBaseline, Component, ComponentKind, Conduit, Direction, Endpoint,
     Enforcement, EnforcementKind, EntryKind, EntryPoint, Identity, MacAddr, MissionImpact, Origin, Plant, PortRange,
-    Protocol, Purdue, Rule, RuleSource, SafetyImpact, SecurityLevels, Service, Site, Support, SupportStatus, Zone,
+    Protocol, Purdue, Rule, RuleSource, SafetyImpact, SecurityLevels, Service, Site, SitePolicy, Support,
+    SupportStatus, Zone,
 };
 use toml::de::{DeTable, DeValue};
 
@@ -292,8 +293,60 @@ fn read_site(cx: &mut Ctx, mut t: Tbl<'_, '_>) -> Option<Site> {
     let location = t.opt(cx, "location", reader::string);
     let timezone = t.opt(cx, "timezone", reader::string);
     let description = t.opt(cx, "description", reader::string);
+    let policy = t
+        .table(cx, "policy")
+        .map(|mut p| {
+            let policy = read_policy(cx, &mut p);
+            p.finish(cx);
+            policy
+        })
+        .unwrap_or_default();
     t.finish(cx);
-    Some(Site { id: id?, name, location, timezone, description })
+    Some(Site { id: id?, name, location, timezone, description, policy })
+}
+
+/// `[site.policy]`: days to act per decision, the deadline scheme, and the assumptions.
+fn read_policy(cx: &mut Ctx, p: &mut Tbl<'_, '_>) -> SitePolicy {
+    let days = |v: &Value<'_>| -> Result<u16, String> {
+        let n = reader::integer(v)?;
+        u16::try_from(n)
+            .ok()
+            .filter(|d| *d <= 3650)
+            .ok_or_else(|| format!("expected a number of days (0–3650), found {n}"))
+    };
+    let immediate_days = p.opt(cx, "immediate_days", days);
+    let out_of_cycle_days = p.opt(cx, "out_of_cycle_days", days);
+    let scheduled_days = p.opt(cx, "scheduled_days", days);
+    let defer_review_days = p.opt(cx, "defer_review_days", days);
+    let bod_26_04_deadlines = p
+        .opt(cx, "deadlines", |v| match reader::string(v)?.as_str() {
+            "ssvc" => Ok(false),
+            "bod-26-04" => Ok(true),
+            other => Err(format!("expected `ssvc` or `bod-26-04`, found {}", reader::quote(other))),
+        })
+        .unwrap_or(false);
+    let unknown_exploitation_active = p
+        .opt(cx, "unknown_exploitation", |v| match reader::string(v)?.as_str() {
+            "public-poc" => Ok(false),
+            "active" => Ok(true),
+            other => Err(format!(
+                "expected `public-poc` or `active` (an unknown exploitation is never decided as none), found {}",
+                reader::quote(other)
+            )),
+        })
+        .unwrap_or(false);
+    let assumed_safety_impact = p.opt(cx, "assumed_safety_impact", reader::value_set::<SafetyImpact>);
+    let assumed_mission_impact = p.opt(cx, "assumed_mission_impact", reader::value_set::<MissionImpact>);
+    SitePolicy {
+        immediate_days,
+        out_of_cycle_days,
+        scheduled_days,
+        defer_review_days,
+        bod_26_04_deadlines,
+        unknown_exploitation_active,
+        assumed_safety_impact,
+        assumed_mission_impact,
+    }
 }
 
 fn purdue(v: &Value<'_>) -> Result<Purdue, String> {

@@ -23,6 +23,43 @@ pub struct Site {
     /// IANA time zone name used to interpret maintenance windows (`Europe/Berlin`).
     pub timezone: Option<String>,
     pub description: Option<String>,
+    /// How this site turns decisions into deadlines; unset fields take Patchwise's defaults.
+    #[serde(default, skip_serializing_if = "SitePolicy::is_default")]
+    pub policy: SitePolicy,
+}
+
+/// A site's decision policy (`[site.policy]` in the plant file): days to act per SSVC outcome,
+/// counted from the day a finding got it, or the CISA BOD 26-04 day counts instead; how an
+/// exploitation status no source states is decided; the impacts assumed for assets that have
+/// none recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SitePolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immediate_days: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_cycle_days: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_days: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_review_days: Option<u16>,
+    /// Deadlines from the BOD 26-04 timelines (`deadlines = "bod-26-04"`) rather than the days
+    /// above (`"ssvc"`, the default).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bod_26_04_deadlines: bool,
+    /// An exploitation no source states is decided as active rather than as a public PoC. (It is
+    /// never decided as none.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unknown_exploitation_active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed_safety_impact: Option<SafetyImpact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed_mission_impact: Option<MissionImpact>,
+}
+
+impl SitePolicy {
+    pub fn is_default(&self) -> bool {
+        *self == SitePolicy::default()
+    }
 }
 
 /// An IEC 62443 zone: assets sharing security requirements, at one Purdue level.
@@ -471,7 +508,14 @@ mod tests {
 
     fn plant(zones: Vec<Zone>) -> Plant {
         Plant {
-            sites: vec![Site { id: "s".into(), name: "S".into(), location: None, timezone: None, description: None }],
+            sites: vec![Site {
+                id: "s".into(),
+                name: "S".into(),
+                location: None,
+                timezone: None,
+                description: None,
+                policy: Default::default(),
+            }],
             zones,
             ..Plant::default()
         }

@@ -100,17 +100,31 @@ pub enum Command {
         /// Only findings on this asset.
         #[arg(long)]
         asset: Option<String>,
-        /// Deadlines from the CISA BOD 26-04 day counts instead of the site policy.
+        /// Deadlines from the CISA BOD 26-04 day counts instead of the site policy (shown, not
+        /// recorded).
         #[arg(long)]
         bod: bool,
+        /// Show the decisions without recording them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the decision history instead (newest first; of one finding with --finding).
+        #[arg(long, conflicts_with_all = ["decision", "bod", "dry_run"])]
+        history: bool,
+        /// With --history: only this finding.
+        #[arg(long, requires = "history")]
+        finding: Option<String>,
         /// At most this many (0: all).
         #[arg(long, default_value_t = 0)]
         limit: usize,
         #[arg(long)]
         json: bool,
     },
-    /// The short list for a manager: the most urgent decisions, each in one plain paragraph.
+    /// The short list for a manager: the most urgent decisions, each in one plain paragraph with
+    /// the fastest risk reduction the network offers.
     Top {
+        /// Only this site's findings.
+        #[arg(long)]
+        site: Option<String>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long)]
@@ -442,6 +456,9 @@ pub struct FindingsArgs {
     /// Only vulnerabilities in CISA KEV.
     #[arg(long)]
     pub kev: bool,
+    /// Only findings with this decision: immediate, out-of-cycle, scheduled, defer.
+    #[arg(long, value_name = "DECISION", value_parser = parse_priority)]
+    pub decision: Option<decide::Priority>,
     /// At most this many (0: no limit).
     #[arg(long, default_value_t = 0)]
     pub limit: usize,

@@ -1,134 +1,86 @@
 //! `patchwise decide` and `top`: SSVC decisions for every open finding, from the stored plant,
-//! findings, intelligence and the exposure analysis.
+//! findings, intelligence and the exposure analysis (the work is in `decide::run`).
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
-use decide::{Context, Decision, Policy, Priority, Signals, SsvcSignal};
-use exposure::Query;
-use exposure::run::exploits;
-use model::Confidence;
-use model::advisory::{Exploitation, TechnicalImpact};
-use store::Store;
+use anyhow::Result;
+use decide::run::{Decided, Refreshed, decide_store, record};
+use decide::{Decision, Policy, Priority};
+use store::{DecisionChange, Store};
 
 use crate::output;
 
-/// Decisions for every open finding (any confidence), most urgent first: priority, then active
-/// exploitation, System Exposure, the BOD 26-04 timeline, EPSS, and the finding id.
-pub fn decisions(store: &dyn Store, policy: &Policy) -> Result<Vec<Decision>> {
-    let plant = store.plant()?;
-    if plant.zones.is_empty() {
-        bail!("no plant is stored; import one with `patchwise plant import FILE` (or run `patchwise demo`)");
-    }
-    // Hosts are taken (pivots) only through findings of medium or high confidence; every open
-    // finding gets a decision.
-    let pivots = store.exposure_findings(Confidence::Medium)?;
-    let all = store.exposure_findings(Confidence::Low)?;
-    let analysis = exposure::Analysis::of(plant, exploits(pivots));
-    let signals: HashMap<String, store::VulnSignals> =
-        store.decision_signals()?.into_iter().map(|s| (s.vulnerability.clone(), s)).collect();
-    let today = time::OffsetDateTime::now_utc().date();
-    let index: HashMap<&str, usize> =
-        analysis.plant().assets.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-    let mut reasons: HashMap<usize, String> = HashMap::new();
-    let mut out = Vec::with_capacity(all.len());
-    for f in &all {
-        let Some(&h) = index.get(f.asset.as_str()) else { continue };
-        let asset = &analysis.plant().assets[h];
-        let reason = reasons
-            .entry(h)
-            .or_insert_with(|| {
-                let Some(x) = analysis.asset_exposure(&asset.id, &Query::default()) else { return String::new() };
-                match x.paths.iter().find(|p| p.outcome != "none") {
-                    Some(p) if p.outcome == "take" => {
-                        format!("can be taken from {} ({}) after {} hop(s)", p.entry_point, p.kind, p.hops.unwrap_or(0))
-                    }
-                    Some(p) => {
-                        format!("reachable from {} ({}) after {} hop(s)", p.entry_point, p.kind, p.hops.unwrap_or(0))
-                    }
-                    None => "no entry point reaches it".to_string(),
-                }
-            })
-            .clone();
-        let s = signals.get(&f.vulnerability.to_ascii_uppercase());
-        let sig = Signals {
-            kev: s.and_then(|s| s.kev.clone()),
-            ssvc: s.and_then(|s| s.ssvc.clone()).map(|(e, a, t, source)| SsvcSignal {
-                exploitation: e.as_deref().and_then(|e| match e {
-                    "none" => Some(Exploitation::None),
-                    "poc" => Some(Exploitation::Poc),
-                    "active" => Some(Exploitation::Active),
-                    _ => None,
-                }),
-                automatable: a,
-                technical_impact: t.as_deref().and_then(|t| match t {
-                    "total" => Some(TechnicalImpact::Total),
-                    "partial" => Some(TechnicalImpact::Partial),
-                    _ => None,
-                }),
-                source,
-            }),
-            epss: s.and_then(|s| s.epss.clone()),
-            vectors: f.vectors.clone(),
-        };
-        let ctx = Context {
-            asset: asset.id.clone(),
-            system_exposure: analysis.system_exposure(h),
-            exposure_reason: reason,
-            safety: asset.safety_impact,
-            mission: asset.mission_impact,
-        };
-        let id = model::finding::finding_id(&f.asset, &f.vulnerability);
-        out.push(decide::decide(&id, &f.vulnerability, &sig, &ctx, policy, today));
-    }
-    let epss = |d: &Decision| d.inputs.epss.as_ref().and_then(|e| e.value.parse::<f64>().ok()).unwrap_or(0.0);
-    let exposure = |d: &Decision| decide::table::rank("system-exposure", &d.inputs.system_exposure.value).unwrap_or(0);
-    let bod = |d: &Decision| decide::table::rank("timeline", &d.bod_26_04).unwrap_or(0);
-    out.sort_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then_with(|| (b.inputs.exploitation.value == "active").cmp(&(a.inputs.exploitation.value == "active")))
-            .then_with(|| exposure(b).cmp(&exposure(a)))
-            .then_with(|| bod(b).cmp(&bod(a)))
-            .then_with(|| epss(b).total_cmp(&epss(a)))
-            .then_with(|| a.finding.cmp(&b.finding))
-    });
-    Ok(out)
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
-pub fn decide_cmd(
-    store: &dyn Store,
-    priority: Option<Priority>,
-    asset: Option<&str>,
-    bod: bool,
-    limit: usize,
-    json: bool,
-) -> Result<ExitCode> {
+/// Every open finding decided with the default policy under each site's settings.
+pub fn decisions(store: &dyn Store, bod: bool) -> Result<Decided> {
     let policy = Policy { bod_deadlines: bod, ..Policy::default() };
-    let mut list = decisions(store, &policy)?;
-    list.retain(|d| priority.is_none_or(|p| d.priority == p) && asset.is_none_or(|a| d.asset == a));
-    if limit > 0 {
-        list.truncate(limit);
+    Ok(decide_store(store, &policy, today())?)
+}
+
+/// Decides and records (what changed goes into the history); `None` when no plant is stored.
+pub fn refresh(store: &mut dyn Store) -> Result<Option<Refreshed>> {
+    if store.plant()?.zones.is_empty() {
+        return Ok(None);
     }
-    if json {
-        output::print_json(&list)?;
+    let d = decisions(store, false)?;
+    Ok(Some(record(store, &d.decisions, &crate::now_rfc3339())?))
+}
+
+/// One line: what a refresh recorded.
+pub fn refreshed_line(r: &Refreshed) -> String {
+    format!(
+        "decisions: {} ({} new, {} changed, {} closed, {} unchanged); history entries written: {}",
+        r.decided,
+        r.new,
+        r.changed,
+        r.closed,
+        r.unchanged,
+        r.changes.len()
+    )
+}
+
+fn mark(i: &decide::Input) -> String {
+    if i.assumed { format!("{}?", i.value) } else { i.value.to_string() }
+}
+
+pub struct DecideOpts<'a> {
+    pub priority: Option<Priority>,
+    pub asset: Option<&'a str>,
+    pub bod: bool,
+    pub limit: usize,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+pub fn decide_cmd(store: &mut store::SqliteStore, o: &DecideOpts<'_>) -> Result<ExitCode> {
+    let all = decisions(store, o.bod)?.decisions;
+    // The record is of the site policies' decisions; `--bod` only shows another deadline scheme.
+    let recorded = if o.dry_run || o.bod { None } else { Some(record(store, &all, &crate::now_rfc3339())?) };
+    let mut list = all;
+    list.retain(|d| o.priority.is_none_or(|p| d.priority == p) && o.asset.is_none_or(|a| &*d.asset == a));
+    if o.limit > 0 {
+        list.truncate(o.limit);
+    }
+    if o.json {
+        output::print_json(&serde_json::json!({ "decisions": list, "recorded": recorded }))?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|d| {
-            let mark = |i: &decide::Input| if i.assumed { format!("{}?", i.value) } else { i.value.clone() };
             vec![
                 d.finding.clone(),
                 d.priority.to_string(),
                 d.deadline.to_string(),
                 mark(&d.inputs.exploitation),
-                d.inputs.system_exposure.value.clone(),
+                d.inputs.system_exposure.value.to_string(),
                 mark(&d.inputs.automatable),
                 mark(&d.inputs.human_impact),
-                d.bod_26_04.clone(),
+                d.bod_26_04.to_string(),
             ]
         })
         .collect();
@@ -145,27 +97,76 @@ pub fn decide_cmd(
         count(Priority::OutOfCycle),
         count(Priority::Scheduled),
         count(Priority::Defer),
-        decide::table::DEPLOYER.name()
+        decide::DEPLOYER_NAME
     );
+    if let Some(r) = &recorded {
+        let _ = writeln!(out, "{}", refreshed_line(r));
+    }
     output::write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The short list for a manager: the most urgent decisions, one paragraph each.
-pub fn top(store: &dyn Store, limit: usize, json: bool) -> Result<ExitCode> {
-    let mut list = decisions(store, &Policy::default())?;
-    list.truncate(limit.max(1));
+/// `patchwise decide --history`: the latest changes, newest first.
+pub fn history(store: &dyn Store, finding: Option<&str>, limit: usize, json: bool) -> Result<ExitCode> {
+    let list = store.decision_history(finding, limit)?;
     if json {
         output::print_json(&list)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = history_text(&list);
+    if list.is_empty() {
+        out.push_str("no decision history yet: `patchwise decide` records it\n");
+    }
+    output::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn history_text(list: &[DecisionChange]) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|c| {
+            vec![
+                c.at.clone(),
+                c.finding.clone(),
+                c.before.clone().unwrap_or_else(|| "-".into()),
+                c.after.clone().unwrap_or_else(|| "closed".into()),
+                c.reasons.join("; "),
+            ]
+        })
+        .collect();
+    output::table(&["AT", "FINDING", "BEFORE", "AFTER", "WHY"], &rows)
+}
+
+/// The short list for a manager: the most urgent decisions (of one site), one paragraph each,
+/// each with the fastest risk reduction the network offers.
+pub fn top(store: &dyn Store, site: Option<&str>, limit: usize, json: bool) -> Result<ExitCode> {
+    let Decided { mut decisions, analysis } = decisions(store, false)?;
+    if let Some(s) = site
+        && !analysis.plant().sites.iter().any(|x| x.id == s)
+    {
+        anyhow::bail!(
+            "no site `{s}`; sites: {}",
+            analysis.plant().sites.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    decisions.retain(|d| site.is_none_or(|s| &*d.site == s));
+    decisions.truncate(limit.max(1));
+    decide::run::advise(&analysis, &mut decisions, limit.max(1));
+    if json {
+        output::print_json(&decisions)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    output::write_stdout(top_text(&decisions).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn top_text(list: &[Decision]) -> String {
     let mut out = String::new();
     for (i, d) in list.iter().enumerate() {
-        let _ = writeln!(out, "{}. [{}] {}", i + 1, d.priority, d.narrative);
+        let _ = writeln!(out, "{}. [{}] {}", i + 1, d.priority, d.narrative());
     }
     if list.is_empty() {
         out.push_str("no open findings: nothing to decide\n");
     }
-    output::write_stdout(out.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    out
 }

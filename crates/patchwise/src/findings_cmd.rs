@@ -1,5 +1,6 @@
 //! `patchwise match`, `findings` and `explain`: running the matcher and printing findings.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -63,21 +64,66 @@ pub fn after_intel(store: &mut SqliteStore, json: bool) -> Result<()> {
         return Ok(());
     }
     let r = run(store, Mode::Auto, &crate::now_rfc3339())?;
+    // New KEV entries, SSVC points and advisory revisions change decisions: record them.
+    let decided = crate::decide_cmd::refresh(store)?;
     if !json {
         let s = store.finding_summary()?;
         eprintln!("{}", summary_line(&r, &s));
+        if let Some(d) = decided {
+            eprintln!("{}", crate::decide_cmd::refreshed_line(&d));
+        }
     }
     Ok(())
 }
 
-pub fn findings(store: &dyn Store, filter: &FindingFilter, json: bool) -> Result<ExitCode> {
+/// A finding as JSON with its decision (`decision`, `deadline`, `since`, `inputs`,
+/// `cisa_level`, `bod_26_04`, `narrative`) when it has one.
+fn with_decision(f: &Finding, d: Option<&decide::Decision>) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(f)?;
+    if let (Some(d), Some(obj)) = (d, v.as_object_mut()) {
+        let dv = serde_json::to_value(d)?;
+        for key in
+            ["decision", "deadline", "since", "inputs", "table", "cisa_level", "bod_26_04", "epss_flag", "narrative"]
+        {
+            if let Some(x) = dv.get(key) {
+                obj.insert(key.to_string(), x.clone());
+            }
+        }
+    }
+    Ok(v)
+}
+
+pub fn findings(
+    store: &dyn Store,
+    filter: &FindingFilter,
+    decision: Option<decide::Priority>,
+    json: bool,
+) -> Result<ExitCode> {
     let summary = store.finding_summary()?;
     if summary.last_run.is_none() {
         bail!("no findings yet: run `patchwise match` first");
     }
-    let list = store.findings(filter)?;
+    // Decisions are worked out when they are asked for (a filter) or printed (JSON).
+    let decided: HashMap<String, decide::Decision> = if json || decision.is_some() {
+        crate::decide_cmd::decisions(store, false)?.decisions.into_iter().map(|d| (d.finding.clone(), d)).collect()
+    } else {
+        HashMap::new()
+    };
+    let mut list = if decision.is_some() {
+        // Filter first, then limit.
+        store.findings(&FindingFilter { limit: 0, ..filter.clone() })?
+    } else {
+        store.findings(filter)?
+    };
+    if let Some(p) = decision {
+        list.retain(|f| decided.get(&f.id).is_some_and(|d| d.priority == p));
+        if filter.limit > 0 {
+            list.truncate(filter.limit);
+        }
+    }
     if json {
-        output::print_json(&list)?;
+        let values = list.iter().map(|f| with_decision(f, decided.get(&f.id))).collect::<Result<Vec<_>>>()?;
+        output::print_json(&values)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
@@ -94,10 +140,23 @@ pub fn findings(store: &dyn Store, filter: &FindingFilter, json: bool) -> Result
                 f.kev.clone().map_or_else(String::new, |d| format!("KEV {d}")),
                 f.verdict.advisory.clone(),
                 f.verdict.fixed_version.clone().unwrap_or_default(),
+                decided.get(&f.id).map_or_else(String::new, |d| format!("{} by {}", d.priority, d.deadline)),
             ]
         })
         .collect();
-    out.push_str(&output::table(&["FINDING", "STATUS", "CONFIDENCE", "KEV", "ADVISORY", "FIXED IN"], &rows));
+    let mut header = vec!["FINDING", "STATUS", "CONFIDENCE", "KEV", "ADVISORY", "FIXED IN"];
+    let rows = if decided.is_empty() {
+        rows.into_iter()
+            .map(|mut r| {
+                r.pop();
+                r
+            })
+            .collect()
+    } else {
+        header.push("DECISION");
+        rows
+    };
+    out.push_str(&output::table(&header, &rows));
     let _ = writeln!(out, "{} finding(s)", rows.len());
     output::write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -107,12 +166,58 @@ pub fn explain(store: &dyn Store, id: &str, json: bool) -> Result<ExitCode> {
     let Some(f) = store.finding(id)? else {
         bail!("no finding `{id}`; `patchwise findings` lists them (ids are ASSET:VULNERABILITY)");
     };
-    if json {
-        output::print_json(&f)?;
+    // Open findings have a decision; its inputs and their sources are part of the explanation.
+    let decision = if f.verdict.status.is_open() {
+        crate::decide_cmd::decisions(store, false)?.decisions.into_iter().find(|d| d.finding == f.id)
     } else {
-        output::write_stdout(explain_text(&f).as_bytes())?;
+        None
+    };
+    let history = store.decision_history(Some(&f.id), 20)?;
+    if json {
+        let mut v = with_decision(&f, decision.as_ref())?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("history".into(), serde_json::to_value(&history)?);
+        }
+        output::print_json(&v)?;
+    } else {
+        let mut text = explain_text(&f);
+        if let Some(d) = &decision {
+            text.push_str(&decision_text(d));
+        }
+        if !history.is_empty() {
+            text.push_str("\nDecision history (newest first)\n");
+            text.push_str(&crate::decide_cmd::history_text(&history));
+        }
+        output::write_stdout(text.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The decision of a finding in words: the outcome, the deadline and every input with its source.
+pub fn decision_text(d: &decide::Decision) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\nDecision ({})", d.table);
+    let _ = writeln!(out, "  {} — act by {} (since {})", d.priority, d.deadline, d.since);
+    let rows: Vec<Vec<String>> = d
+        .inputs
+        .named()
+        .map(|(name, i)| {
+            vec![
+                format!("  {name}"),
+                if name == "epss" {
+                    d.epss.map_or_else(String::new, |e| format!("{e:.5}"))
+                } else {
+                    i.value.to_string()
+                },
+                if i.assumed { "assumed".into() } else { String::new() },
+                i.source.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&output::table(&["  INPUT", "VALUE", "", "SOURCE"], &rows));
+    let _ = writeln!(out, "  CISA coordinator 2.0.3: {}; BOD 26-04: {}", d.cisa_level, d.bod_26_04);
+    let _ = writeln!(out, "  {}", d.narrative());
+    out
 }
 
 /// The explanation of a finding in words: deterministic, built only from the stored evidence.

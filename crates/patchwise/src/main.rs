@@ -65,10 +65,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Zones(ZonesCmd::List { json }) => zones_list(&db, json),
         Command::Conduits(ConduitsCmd::List { json }) => conduits_list(&db, json),
         Command::Cvss { vector, json } => cvss_score(&vector, json),
-        Command::Decide { decision, asset, bod, limit, json } => {
-            decide_cmd::decide_cmd(&open_existing(&db)?, decision, asset.as_deref(), bod, limit, json)
+        Command::Decide { history: true, finding, limit, json, .. } => {
+            decide_cmd::history(&open_existing(&db)?, finding.as_deref(), limit, json)
         }
-        Command::Top { limit, json } => decide_cmd::top(&open_existing(&db)?, limit, json),
+        Command::Decide { decision, asset, bod, dry_run, limit, json, .. } => {
+            let opts =
+                decide_cmd::DecideOpts { priority: decision, asset: asset.as_deref(), bod, limit, dry_run, json };
+            decide_cmd::decide_cmd(&mut open_existing(&db)?, &opts)
+        }
+        Command::Top { site, limit, json } => decide_cmd::top(&open_existing(&db)?, site.as_deref(), limit, json),
         Command::Exposure(args) => exposure_cmd::exposure(&open_existing(&db)?, &args),
         Command::Paths { asset, from, min_confidence, json } => {
             exposure_cmd::paths(&open_existing(&db)?, &asset, &from, min_confidence, json)
@@ -94,8 +99,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             findings_cmd::match_cmd(&mut store, full, json, spinner("matching"))
         }
         Command::Findings(args) => {
-            let json = args.json;
-            findings_cmd::findings(&open_existing(&db)?, &args.into_filter(), json)
+            let (json, decision) = (args.json, args.decision);
+            findings_cmd::findings(&open_existing(&db)?, &args.into_filter(), decision, json)
         }
         Command::Explain { finding, json } => findings_cmd::explain(&open_existing(&db)?, &finding, json),
         Command::Intel(IntelCmd::Import { paths, trust, require_signature, no_match, json }) => {
@@ -361,9 +366,13 @@ fn demo(db: &Path, args: cli::DemoArgs) -> Result<ExitCode> {
     let intel = intel_cmd::import_demo_intel(&mut store, &now_rfc3339())?;
     let matched = matching::run::run(&mut store, matching::run::Mode::Full, &now_rfc3339())?;
     let findings = store.finding_summary()?;
+    let decided = decide_cmd::refresh(&mut store)?;
     pb.finish_and_clear();
     println!("{}: {label} — {}; {intel}", db.display(), output::plant_counts(&plant));
     println!("{}", findings_cmd::summary_line(&matched, &findings));
+    if let Some(r) = decided {
+        println!("{}", decide_cmd::refreshed_line(&r));
+    }
     if args.serve {
         return serve(db, args.listen);
     }

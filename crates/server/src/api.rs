@@ -20,6 +20,9 @@
 //! | `GET /api/v1/exposure/{asset}` | `AssetExposure`: System Exposure and, per entry point, `take` / `reach` / `none` with hops and steps; filter `from`; 404 for an unknown asset |
 //! | `GET /api/v1/whatif` | `Delta` of the changes `close_conduit`, `disable_rule` (`CONDUIT/RULE`), `isolate`, `close_entry` (`ENTRY` or `ENTRY#N`), `add_rule` (`CONDUIT: FROM -> TO PROTO/PORTS [allow\|deny] [both]`), each repeatable; nothing is saved |
 //! | `GET /api/v1/governance` | `[Issue]`: IDMZ bypasses, remote access below the IDMZ, any-any rules, unenforced conduits, ungoverned observed flows |
+//! | `GET /api/v1/decisions` | `{"items":[Decision],"counts":{immediate,out-of-cycle,scheduled,defer},"total","limit","offset","more"}`, most urgent first; each decision has `finding`, `asset`, `site`, `vulnerability`, `table`, `decision`, `since`, `deadline`, `inputs` (value, source, assumed each), `cisa_level`, `bod_26_04`, `kev`, `epss`, `narrative`; filters `decision`, `site`, `asset`; paging `limit` (default 500, at most 10000) and `offset` |
+//! | `GET /api/v1/decisions/top` | `[Decision]` with `advice` (the fastest risk reduction); `site`, `limit` (default 10, at most 50) |
+//! | `GET /api/v1/decisions/history` | `[DecisionChange]` newest first: `finding`, `at`, `before`, `after`, `deadline`, `reasons`; `finding`, `limit` (default 200) |
 //!
 //! Errors are `{"error":{"code","message"}}`; see `error` for the codes.
 
@@ -60,6 +63,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/exposure/{asset}", get(exposure_asset))
         .route("/api/v1/whatif", get(whatif))
         .route("/api/v1/governance", get(governance))
+        .route("/api/v1/decisions", get(decisions))
+        .route("/api/v1/decisions/top", get(decisions_top))
+        .route("/api/v1/decisions/history", get(decisions_history))
 }
 
 #[derive(Debug, Serialize)]
@@ -120,6 +126,89 @@ async fn governance(State(state): State<AppState>) -> Result<Json<Vec<exposure::
     let a = crate::exposure::analysis(&state).await?;
     let issues = state.with_store(move |s| Ok(exposure::governance::check(a.plant(), &s.flows()?))).await?;
     Ok(Json(issues))
+}
+
+#[derive(Debug, Serialize)]
+struct DecisionList {
+    items: Vec<decide::Decision>,
+    counts: BTreeMap<&'static str, usize>,
+    total: usize,
+    limit: usize,
+    offset: usize,
+    more: bool,
+}
+
+async fn decisions(State(state): State<AppState>, q: Pairs) -> Result<Json<DecisionList>, ApiError> {
+    let q = crate::decisions::DecisionQuery::parse(&pairs(q)?, &["decision", "site", "asset", "limit", "offset"])?;
+    let d = crate::decisions::decided(&state).await?;
+    let list = crate::exposure::blocking(move || {
+        let mut counts: BTreeMap<&'static str, usize> = decide::Priority::ALL.iter().map(|p| (p.as_str(), 0)).collect();
+        let mut total = 0;
+        let mut items = Vec::new();
+        for x in d.decisions.iter().filter(|x| q.keeps(x)) {
+            *counts.entry(x.priority.as_str()).or_default() += 1;
+            if total >= q.offset && items.len() < q.limit {
+                items.push(x.clone());
+            }
+            total += 1;
+        }
+        let more = q.offset + items.len() < total;
+        Ok(DecisionList { items, counts, total, limit: q.limit, offset: q.offset, more })
+    })
+    .await?;
+    Ok(Json(list))
+}
+
+async fn decisions_top(State(state): State<AppState>, q: Pairs) -> Result<Json<Vec<decide::Decision>>, ApiError> {
+    let pairs = pairs(q)?;
+    let mut site = None;
+    let mut limit = 10;
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "site" if !v.is_empty() => site = Some(v.clone()),
+            "site" => {}
+            "limit" => {
+                limit = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=50).contains(n))
+                    .ok_or_else(|| Failure::bad_request(format!("limit must be 1–50, not `{v}`")))?
+            }
+            other => {
+                return Err(Failure::bad_request(format!("unknown parameter `{other}`; expected site, limit")).into());
+            }
+        }
+    }
+    Ok(Json(crate::decisions::top(&state, site, limit).await?))
+}
+
+async fn decisions_history(
+    State(state): State<AppState>,
+    q: Pairs,
+) -> Result<Json<Vec<store::DecisionChange>>, ApiError> {
+    let pairs = pairs(q)?;
+    let mut finding = None;
+    let mut limit = 200;
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "finding" if !v.is_empty() => finding = Some(v.clone()),
+            "finding" => {}
+            "limit" => {
+                limit = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| Failure::bad_request(format!("limit must be 1–10000, not `{v}`")))?
+            }
+            other => {
+                return Err(
+                    Failure::bad_request(format!("unknown parameter `{other}`; expected finding, limit")).into()
+                );
+            }
+        }
+    }
+    let list = state.with_store(move |s| Ok(s.decision_history(finding.as_deref(), limit)?)).await?;
+    Ok(Json(list))
 }
 
 /// Query pairs of a request, or a `bad_request` naming what was wrong with them.

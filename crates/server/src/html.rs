@@ -201,6 +201,7 @@ impl Html {
 /// The entries of the header navigation: (path, label). A new page adds its entry here.
 pub(crate) const NAV: &[(&str, &str)] = &[
     ("/", "Overview"),
+    ("/decisions", "Decisions"),
     ("/assets", "Assets"),
     ("/findings", "Findings"),
     ("/exposure", "Exposure"),

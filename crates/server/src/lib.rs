@@ -31,6 +31,7 @@ use store::{Store, StoreError};
 
 mod api;
 mod css;
+mod decisions;
 mod error;
 mod exposure;
 mod html;
@@ -110,8 +111,12 @@ pub async fn serve_on(
 ) -> Result<(), ServerError> {
     let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.listen, source })?;
     check_listen(addr)?;
-    let state =
-        AppState { opener, database: Some(Arc::from(config.db_path.display().to_string())), exposure: Arc::default() };
+    let state = AppState {
+        opener,
+        database: Some(Arc::from(config.db_path.display().to_string())),
+        exposure: Arc::default(),
+        decisions: Arc::default(),
+    };
     axum::serve(listener, build(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -120,7 +125,7 @@ pub async fn serve_on(
 
 /// The application without a listener, for tests and embedding. The footer names no database.
 pub fn router(opener: StoreOpener) -> Router {
-    build(AppState { opener, database: None, exposure: Arc::default() })
+    build(AppState { opener, database: None, exposure: Arc::default(), decisions: Arc::default() })
 }
 
 /// What every handler gets.
@@ -131,6 +136,8 @@ pub(crate) struct AppState {
     pub(crate) database: Option<Arc<str>>,
     /// The last exposure analysis, reused while the store's data version stays the same.
     pub(crate) exposure: Arc<exposure::Cache>,
+    /// The last decisions, reused while the data version and the day stay the same.
+    pub(crate) decisions: Arc<decisions::Cache>,
 }
 
 impl AppState {

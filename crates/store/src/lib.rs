@@ -325,6 +325,29 @@ pub trait Store: Send {
         Ok(Vec::new())
     }
 
+    /// Every stored decision (what each open finding was last decided), by finding id.
+    fn stored_decisions(&self) -> Result<Vec<StoredDecision>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Records decisions in one transaction: `upserts` replace the stored rows of their
+    /// findings, `removed` findings leave the list, `changes` are appended to the history.
+    fn save_decisions(
+        &mut self,
+        upserts: &[StoredDecision],
+        removed: &[String],
+        changes: &[DecisionChange],
+    ) -> Result<(), StoreError> {
+        let _ = (upserts, removed, changes);
+        Err(StoreError::Refused("this store does not keep decisions".into()))
+    }
+
+    /// The decision history, newest first: of one finding, or of all (at most `limit`; 0: all).
+    fn decision_history(&self, finding: Option<&str>, limit: usize) -> Result<Vec<DecisionChange>, StoreError> {
+        let _ = (finding, limit);
+        Ok(Vec::new())
+    }
+
     /// A text that changes whenever the plant, the findings or the flows change, for caches of
     /// derived answers (the server's exposure analysis); `None` when the store cannot tell.
     fn data_version(&self) -> Result<Option<String>, StoreError> {
@@ -349,6 +372,53 @@ pub trait Store: Send {
         let _ = (conduits, source);
         Err(StoreError::Refused("this store cannot replace conduits".into()))
     }
+}
+
+/// A finding's decision as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredDecision {
+    pub finding: String,
+    pub asset: String,
+    pub site: String,
+    pub vulnerability: String,
+    /// `ssvc-deployer 1.0.0`.
+    pub table: String,
+    /// `immediate`, `out-of-cycle`, `scheduled`, `defer`.
+    pub priority: String,
+    /// The day the finding got this priority.
+    pub since: model::Date,
+    pub deadline: model::Date,
+    pub inputs: Vec<StoredInput>,
+    pub cisa_level: String,
+    pub bod_26_04: String,
+    /// RFC 3339.
+    pub decided_at: String,
+}
+
+/// One input of a stored decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StoredInput {
+    pub name: String,
+    pub value: String,
+    pub source: String,
+    #[serde(default)]
+    pub assumed: bool,
+}
+
+/// One change of a finding's decision, with its reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionChange {
+    pub finding: String,
+    pub asset: String,
+    pub vulnerability: String,
+    /// RFC 3339.
+    pub at: String,
+    /// The priority before; `None` for a new finding.
+    pub before: Option<String>,
+    /// The priority after; `None` when the finding left the list.
+    pub after: Option<String>,
+    pub deadline: Option<model::Date>,
+    pub reasons: Vec<String>,
 }
 
 /// SSVC points as stored: exploitation (`none`, `poc`, `active`), automatable, technical impact

@@ -25,6 +25,7 @@ use crate::{
     MatchAsset, MatchState, MatchStore, MatchTx, QualityReport, Store, StoreError,
 };
 
+mod decisions;
 mod dump;
 mod exposure;
 mod intel;
@@ -259,6 +260,25 @@ impl Store for SqliteStore {
     fn decision_signals(&self) -> Result<Vec<crate::VulnSignals>, StoreError> {
         let _snapshot = self.snapshot()?;
         exposure::decision_signals(&self.conn, &self.path)
+    }
+
+    fn stored_decisions(&self) -> Result<Vec<crate::StoredDecision>, StoreError> {
+        let _snapshot = self.snapshot()?;
+        decisions::stored(&self.conn, &self.path)
+    }
+
+    fn save_decisions(
+        &mut self,
+        upserts: &[crate::StoredDecision],
+        removed: &[String],
+        changes: &[crate::DecisionChange],
+    ) -> Result<(), StoreError> {
+        self.writable()?;
+        decisions::save(&mut self.conn, &self.path, upserts, removed, changes)
+    }
+
+    fn decision_history(&self, finding: Option<&str>, limit: usize) -> Result<Vec<crate::DecisionChange>, StoreError> {
+        decisions::history(&self.conn, &self.path, finding, limit)
     }
 
     fn data_version(&self) -> Result<Option<String>, StoreError> {

@@ -38,7 +38,14 @@ fn network(seed: u64) -> (Plant, Vec<Exploit>) {
     let mut rng = Rng(seed);
     let nz = 2 + rng.below(5);
     let mut p = Plant {
-        sites: vec![Site { id: "s".into(), name: "S".into(), location: None, timezone: None, description: None }],
+        sites: vec![Site {
+            id: "s".into(),
+            name: "S".into(),
+            location: None,
+            timezone: None,
+            description: None,
+            policy: Default::default(),
+        }],
         ..Plant::default()
     };
     for z in 0..nz {

@@ -85,7 +85,14 @@ const PORTS: [u16; 6] = [22, 80, 102, 443, 502, 3389];
 const L2_PORT: u16 = 34962;
 
 fn site() -> Site {
-    Site { id: "s".into(), name: "Site".into(), location: None, timezone: None, description: None }
+    Site {
+        id: "s".into(),
+        name: "Site".into(),
+        location: None,
+        timezone: None,
+        description: None,
+        policy: Default::default(),
+    }
 }
 
 fn zone(id: &str, subnets: &[&str]) -> Zone {

@@ -249,3 +249,17 @@ fn every_broken_file_has_a_test() {
     }
     assert!(count >= 12);
 }
+
+#[test]
+fn site_policy_values_are_checked_and_unknown_exploitation_is_never_none() {
+    check(
+        "site_policy.toml",
+        &[
+            (8, 18, "site.policy.immediate_days", "expected a number of days (0–3650), found -1"),
+            (9, 13, "site.policy.deadlines", "expected `ssvc` or `bod-26-04`"),
+            (10, 24, "site.policy.unknown_exploitation", "never decided as none"),
+            (11, 25, "site.policy.assumed_safety_impact", "deadly"),
+            (12, 1, "site.policy.schedueld_days", "did you mean `scheduled_days`?"),
+        ],
+    );
+}

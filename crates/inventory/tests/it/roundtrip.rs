@@ -35,6 +35,20 @@ pub fn hand_built() -> Plant {
             location: (i != 1).then(|| format!("Street {i}\nBuilding C")),
             timezone: tz.map(str::to_string),
             description: (i == 2).then(|| "tab\there, backslash \\ and a bell \u{7}".to_string()),
+            policy: if i == 0 {
+                model::SitePolicy {
+                    immediate_days: Some(1),
+                    out_of_cycle_days: Some(10),
+                    scheduled_days: Some(120),
+                    defer_review_days: Some(0),
+                    bod_26_04_deadlines: true,
+                    unknown_exploitation_active: true,
+                    assumed_safety_impact: Some(model::SafetyImpact::Critical),
+                    assumed_mission_impact: Some(model::MissionImpact::MefFailure),
+                }
+            } else {
+                Default::default()
+            },
         });
     }
     let levels = Purdue::ALL;

@@ -17,6 +17,7 @@ use crate::html::{self, Html};
 
 mod asset;
 mod assets;
+mod decisions;
 mod exposure;
 mod finding;
 mod findings;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         // The fixed path wins over `{id}`: no CVE or advisory id is `quality`.
         .route("/intel/quality", get(intel_quality::handler))
         .route("/intel/{id}", get(intel_view::handler))
+        .route("/decisions", get(decisions::handler))
         .route("/findings", get(findings::handler))
         .route("/findings/{id}", get(finding::handler))
         .route("/exposure", get(exposure::handler))

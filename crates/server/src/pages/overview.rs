@@ -23,7 +23,14 @@ pub(crate) struct Overview {
     pub(crate) conduits: Vec<Conduit>,
     pub(crate) entry_points: Vec<EntryPoint>,
     pub(crate) assets: Vec<AssetSummary>,
+    /// The short list (most urgent decisions, with the fastest risk reduction) and how many
+    /// open findings have each outcome; empty when nothing is decided.
+    pub(crate) top: Vec<decide::Decision>,
+    pub(crate) counts: Vec<(decide::Priority, usize)>,
 }
+
+/// How many decisions the overview leads with.
+pub(crate) const TOP: usize = 5;
 
 pub(crate) async fn handler(State(state): State<AppState>) -> Response {
     let data = state
@@ -39,9 +46,26 @@ pub(crate) async fn handler(State(state): State<AppState>) -> Response {
                 conduits: s.conduits()?,
                 entry_points: s.entry_points()?,
                 assets,
+                top: Vec::new(),
+                counts: Vec::new(),
             })
         })
         .await;
+    // The short list when there is something to decide; the plant overview either way.
+    let data = match data {
+        Ok(mut o) if !o.zones.is_empty() => {
+            if let Ok(d) = crate::decisions::decided(&state).await {
+                o.counts = decide::Priority::ALL
+                    .iter()
+                    .rev()
+                    .map(|p| (*p, d.decisions.iter().filter(|x| x.priority == *p).count()))
+                    .collect();
+            }
+            o.top = crate::decisions::top(&state, None, TOP).await.unwrap_or_default();
+            Ok(o)
+        }
+        other => other,
+    };
     respond(&state, "Overview", Some("/"), data.map(|d| render(&d)))
 }
 
@@ -73,6 +97,8 @@ pub(crate) fn render(o: &Overview) -> Html {
              with the patchwise command line, then reload this page.",
         );
     }
+
+    short_list(&mut h, o);
 
     let unowned = o.assets.iter().filter(|a| a.owner.as_deref().is_none_or(|s| s.trim().is_empty())).count();
     if unowned > 0 {
@@ -367,4 +393,37 @@ pub(crate) fn attachment(h: &mut Html, kind: EntryKind, a: &Attachment, name_of:
             mfa(h, *m);
         }
     }
+}
+
+/// What to do first: the outcome counts and the most urgent decisions in plain words.
+fn short_list(h: &mut Html, o: &Overview) {
+    let total: usize = o.counts.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return;
+    }
+    h.open("section", &[("aria-labelledby", "decide-first"), ("class", "short-list")]);
+    h.el("h2", &[("id", "decide-first")], "Decide first");
+    h.open("p", &[("class", "sub")]);
+    for (i, (p, n)) in o.counts.iter().enumerate() {
+        if i > 0 {
+            h.text(" · ");
+        }
+        h.link(&format!("/decisions?decision={}", p.as_str()), format!("{n} {p}"));
+    }
+    h.text(format!(" — SSVC decisions ({}) for {total} open findings", decide::DEPLOYER_NAME)).close("p");
+    if o.top.is_empty() {
+        h.close("section");
+        return;
+    }
+    h.open("ol", &[("class", "decisions")]);
+    for d in &o.top {
+        h.open("li", &[]);
+        h.el("span", &[("class", &format!("badge badge-{}", d.priority.as_str()))], d.priority.as_str());
+        h.text(" ").link(&html::finding_href(&d.finding), &d.finding);
+        h.text(format!(" — by {} ", d.deadline));
+        h.el("p", &[], d.narrative());
+        h.close("li");
+    }
+    h.close("ol");
+    h.close("section");
 }

@@ -609,6 +609,7 @@ pub fn plant() -> Plant {
         location: Some("Riverside".into()),
         timezone: Some("Europe/Berlin".into()),
         description: None,
+        policy: Default::default(),
     }];
     // Deliberately not in Purdue order: the overview must sort them.
     let zones = vec![

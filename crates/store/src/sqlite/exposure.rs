@@ -187,7 +187,9 @@ pub(crate) fn data_version(conn: &Connection, path: &str) -> Result<String, Stor
         .query_row("SELECT plant_version, last_run FROM match_state WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .at(path)?;
     let imports: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM imports", [], |r| r.get(0)).at(path)?;
-    Ok(format!("{plant}/{}/{imports}", run.unwrap_or_default()))
+    let decided: i64 =
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM decision_history", [], |r| r.get(0)).at(path)?;
+    Ok(format!("{plant}/{}/{imports}/{decided}", run.unwrap_or_default()))
 }
 
 /// KEV, SSVC and EPSS of the vulnerabilities of open findings.

@@ -21,6 +21,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "0003_quality", sql: include_str!("../../migrations/0003_quality.sql") },
     Migration { version: 4, name: "0004_matching", sql: include_str!("../../migrations/0004_matching.sql") },
     Migration { version: 5, name: "0005_exposure", sql: include_str!("../../migrations/0005_exposure.sql") },
+    Migration { version: 6, name: "0006_decisions", sql: include_str!("../../migrations/0006_decisions.sql") },
 ];
 
 /// The version the last migration leaves a database at.

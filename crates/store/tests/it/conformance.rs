@@ -63,6 +63,7 @@ macro_rules! store_conformance_suite {
             intel_quality_follows_the_stored_version,
             flows_are_stored_once_and_reimport_changes_nothing,
             replace_conduits_rewrites_rules_and_refuses_unknown_or_moved_conduits,
+            decisions_are_kept_replaced_removed_and_their_history_appended,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -570,4 +571,80 @@ pub fn replace_conduits_rewrites_rules_and_refuses_unknown_or_moved_conduits(h: 
     assert!(e.contains("cannot move it"), "{e}");
     assert_eq!(h.dump(), after, "refused imports change nothing");
     assert_ne!(before, after);
+}
+
+fn decision(finding: &str, priority: &str, since: model::Date) -> store::StoredDecision {
+    let (asset, vulnerability) = finding.split_once(':').unwrap();
+    store::StoredDecision {
+        finding: finding.into(),
+        asset: asset.into(),
+        site: "north".into(),
+        vulnerability: vulnerability.into(),
+        table: "ssvc-deployer 1.0.0".into(),
+        priority: priority.into(),
+        since,
+        deadline: since + time::Duration::days(2),
+        inputs: vec![store::StoredInput {
+            name: "exploitation".into(),
+            value: "active".into(),
+            source: "CISA KEV (added 2024-02-09)".into(),
+            assumed: false,
+        }],
+        cisa_level: "act".into(),
+        bod_26_04: "3-days".into(),
+        decided_at: "2026-11-20T08:00:00Z".into(),
+    }
+}
+
+fn change(finding: &str, before: Option<&str>, after: Option<&str>, reason: &str) -> store::DecisionChange {
+    let (asset, vulnerability) = finding.split_once(':').unwrap();
+    store::DecisionChange {
+        finding: finding.into(),
+        asset: asset.into(),
+        vulnerability: vulnerability.into(),
+        at: "2026-11-20T08:00:00Z".into(),
+        before: before.map(String::from),
+        after: after.map(String::from),
+        deadline: None,
+        reasons: vec![reason.into()],
+    }
+}
+
+pub fn decisions_are_kept_replaced_removed_and_their_history_appended(h: &mut dyn Harness) {
+    let day = time::macros::date!(2026 - 11 - 20);
+    let s = h.store();
+    assert!(s.stored_decisions().unwrap().is_empty());
+    assert!(s.decision_history(None, 0).unwrap().is_empty());
+    let a = decision("PLC-1:CVE-2024-0001", "immediate", day);
+    let b = decision("HMI-1:CVE-2024-0002", "scheduled", day);
+    s.save_decisions(
+        &[a.clone(), b.clone()],
+        &[],
+        &[
+            change(&a.finding, None, Some("immediate"), "new finding"),
+            change(&b.finding, None, Some("scheduled"), "new finding"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(s.stored_decisions().unwrap(), vec![b.clone(), a.clone()], "by finding id, every field kept");
+    // A changed decision replaces its row; a closed one leaves; the history only grows.
+    let a2 = store::StoredDecision { priority: "out-of-cycle".into(), ..a.clone() };
+    s.save_decisions(
+        std::slice::from_ref(&a2),
+        std::slice::from_ref(&b.finding),
+        &[
+            change(&a.finding, Some("immediate"), Some("out-of-cycle"), "exposure change: open → controlled"),
+            change(&b.finding, Some("scheduled"), None, "finding closed or no longer matched"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(s.stored_decisions().unwrap(), vec![a2]);
+    let all = s.decision_history(None, 0).unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].finding, b.finding, "newest first");
+    assert_eq!(all[0].after, None);
+    let one = s.decision_history(Some(&a.finding), 0).unwrap();
+    assert_eq!(one.len(), 2);
+    assert_eq!(one[0].reasons, ["exposure change: open → controlled"]);
+    assert_eq!(s.decision_history(None, 1).unwrap().len(), 1);
 }

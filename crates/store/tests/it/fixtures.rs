@@ -16,7 +16,14 @@ pub fn source(kind: &str) -> ImportSource {
 }
 
 pub fn site(id: &str, name: &str) -> Site {
-    Site { id: id.into(), name: name.into(), location: None, timezone: Some("Europe/Berlin".into()), description: None }
+    Site {
+        id: id.into(),
+        name: name.into(),
+        location: None,
+        timezone: Some("Europe/Berlin".into()),
+        description: None,
+        policy: Default::default(),
+    }
 }
 
 pub fn zone(id: &str, site: &str, purdue: Purdue, subnets: &[&str]) -> Zone {
