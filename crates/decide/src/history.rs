@@ -3,11 +3,12 @@
 
 use crate::{Decision, Priority};
 
-/// What was stored about a finding's last decision: its priority and input values by name.
+/// What was stored about a finding's last decision: its priority and inputs by name (value,
+/// source).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prior<'a> {
     pub priority: Priority,
-    pub inputs: Vec<(&'a str, &'a str)>,
+    pub inputs: Vec<(&'a str, &'a str, &'a str)>,
     pub deadline: time::Date,
 }
 
@@ -17,7 +18,8 @@ pub fn reasons(prior: Option<&Prior<'_>>, now: &Decision) -> Vec<String> {
     let Some(prior) = prior else {
         return vec![format!("new finding, decided {}", now.priority)];
     };
-    let old = |name: &str| prior.inputs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    let old = |name: &str| prior.inputs.iter().find(|(n, _, _)| *n == name).map(|(_, v, _)| *v);
+    let old_source = |name: &str| prior.inputs.iter().find(|(n, _, _)| *n == name).map_or("", |(_, _, s)| *s);
     let mut out = Vec::new();
     for (name, input) in now.inputs.named() {
         if name == "human-impact" || name == "epss" {
@@ -33,6 +35,15 @@ pub fn reasons(prior: Option<&Prior<'_>>, now: &Decision) -> Vec<String> {
                 format!("new KEV entry: exploitation {before} → active ({})", input.source)
             }
             "exploitation" => format!("exploitation {before} → {} ({}{assumed})", input.value, input.source),
+            "system-exposure" if mentions_control(&input.source) && !mentions_control(old_source(name)) => {
+                format!("control applied: exposure {before} → {} ({})", input.value, input.source)
+            }
+            "system-exposure" if mentions_control(old_source(name)) && !mentions_control(&input.source) => format!(
+                "control no longer applies (expired, removed or drifted; it said: {}): exposure {before} → {} ({})",
+                old_source(name),
+                input.value,
+                input.source
+            ),
             "system-exposure" => format!("exposure change: {before} → {} ({})", input.value, input.source),
             "automatable" | "technical-impact" => {
                 format!("intelligence revision: {name} {before} → {} ({}{assumed})", input.value, input.source)
@@ -52,4 +63,8 @@ pub fn reasons(prior: Option<&Prior<'_>>, now: &Decision) -> Vec<String> {
 /// The reason recorded when a finding leaves the list.
 pub fn closed() -> String {
     "finding closed or no longer matched".to_string()
+}
+
+fn mentions_control(source: &str) -> bool {
+    source.starts_with("neutralised by control ") || source.contains("by network control(s) ")
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use model::finding::finding_id;
-use model::{Attachment, Confidence, Date, SystemExposure};
+use model::{Attachment, Confidence, Control, Date, SystemExposure};
 use store::{DecisionChange, Store, StoreError, StoredDecision, StoredInput};
 
 use exposure::whatif::{self, Change};
@@ -25,7 +25,10 @@ pub enum RunError {
 /// Every open finding decided, most urgent first, with the analysis the exposure came from.
 pub struct Decided {
     pub decisions: Vec<Decision>,
+    /// The analysis with the active network controls applied.
     pub analysis: Analysis,
+    /// Controls that could not be applied (their rule or conduit is gone), by name.
+    pub warnings: Vec<String>,
 }
 
 fn signals_of(s: Option<&store::VulnSignals>, vectors: &[String]) -> Signals {
@@ -82,9 +85,37 @@ pub fn decide_store(store: &dyn Store, policy: &Policy, today: Date) -> Result<D
     if plant.zones.is_empty() {
         return Err(RunError::NoPlant);
     }
-    let pivots = store.exposure_findings(Confidence::Medium)?;
+    let mut warnings = Vec::new();
+    let controls: Vec<Control> = store.controls()?.into_iter().filter(|c| c.active_on(today)).collect();
+    let zone_of: HashMap<String, String> = plant.assets.iter().map(|a| (a.id.clone(), a.zone.clone())).collect();
+    let host_control = |asset: &str, vulnerability: &str| -> Option<usize> {
+        let zone = zone_of.get(asset).map_or("", String::as_str);
+        controls.iter().position(|c| c.neutralises(asset, zone, vulnerability))
+    };
+    // A neutralised finding serves no pivot either.
+    let pivots: Vec<store::ExposureFinding> = store
+        .exposure_findings(Confidence::Medium)?
+        .into_iter()
+        .filter(|f| host_control(&f.asset, &f.vulnerability).is_none())
+        .collect();
     let all = store.exposure_findings(Confidence::Low)?;
-    let analysis = Analysis::of(plant, exposure::run::exploits(pivots));
+    // Network controls change the plant the analysis runs on, one control at a time so that a
+    // control that no longer fits the plant (a rule or conduit gone) is named and left out.
+    let mut controlled = plant.clone();
+    let mut applied: Vec<&str> = Vec::new();
+    for c in controls.iter().filter(|c| !c.changes.is_empty()) {
+        let changes: Result<Vec<Change>, String> = c.changes.iter().map(|t| Change::parse_spec(t)).collect();
+        match changes.and_then(|ch| whatif::apply(&controlled, &ch)) {
+            Ok(p) => {
+                controlled = p;
+                applied.push(c.id.as_str());
+            }
+            Err(e) => warnings.push(format!("control {} does not apply to the plant and is left out: {e}", c.id)),
+        }
+    }
+    let exploits = exposure::run::exploits(pivots);
+    let without = (!applied.is_empty()).then(|| Analysis::of(plant, exploits.clone()));
+    let analysis = Analysis::of(controlled, exploits);
     let signals: HashMap<String, store::VulnSignals> =
         store.decision_signals()?.into_iter().map(|s| (s.vulnerability.clone(), s)).collect();
     let priors: HashMap<String, (Priority, Date)> = store
@@ -92,6 +123,16 @@ pub fn decide_store(store: &dyn Store, policy: &Policy, today: Date) -> Result<D
         .into_iter()
         .filter_map(|d| Some((d.finding, (Priority::parse(&d.priority)?, d.since))))
         .collect();
+    let reason_of = |h: usize, id: &str| -> String {
+        let mut r = exposure_reason(&analysis, id);
+        if let Some(w) = &without {
+            let before = w.system_exposure(h);
+            if before > analysis.system_exposure(h) {
+                r.push_str(&format!("; lowered from {before} by network control(s) {}", applied.join(", ")));
+            }
+        }
+        r
+    };
 
     let plant = analysis.plant();
     // One policy per distinct site setting (usually one).
@@ -111,19 +152,34 @@ pub fn decide_store(store: &dyn Store, policy: &Policy, today: Date) -> Result<D
     let zone_site: HashMap<&str, &str> = plant.zones.iter().map(|z| (z.id.as_str(), z.site.as_str())).collect();
     let index: HashMap<&str, usize> = plant.assets.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
 
-    let mut assets: HashMap<usize, (AssetFacts, usize)> = HashMap::new();
+    // Facts per asset, and per (asset, host control) for the findings a control neutralises.
+    let mut assets: HashMap<(usize, Option<usize>), (AssetFacts, usize)> = HashMap::new();
     let mut vulns: HashMap<(&str, usize), VulnFacts> = HashMap::new();
-    let mut keys: Vec<(String, usize, usize)> = Vec::with_capacity(all.len());
+    let mut keys: Vec<(String, (usize, Option<usize>), usize)> = Vec::with_capacity(all.len());
     for f in &all {
         let Some(&h) = index.get(f.asset.as_str()) else { continue };
         let asset = &plant.assets[h];
         let pi = zone_site.get(asset.zone.as_str()).and_then(|s| site_policy.get(s)).copied().unwrap_or(0);
-        assets.entry(h).or_insert_with(|| {
+        let ctl = host_control(&f.asset, &f.vulnerability);
+        assets.entry((h, ctl)).or_insert_with(|| {
+            let (system_exposure, exposure_reason) = match ctl.map(|i| &controls[i]) {
+                Some(c) => (
+                    SystemExposure::Small,
+                    format!(
+                        "neutralised by control {} ({}, owner {}{})",
+                        c.id,
+                        c.kind,
+                        c.owner,
+                        c.expires.map_or_else(String::new, |e| format!(", until {e}"))
+                    ),
+                ),
+                None => (analysis.system_exposure(h), reason_of(h, &asset.id)),
+            };
             let ctx = Context {
                 asset: asset.id.clone(),
                 site: zone_site.get(asset.zone.as_str()).map_or_else(String::new, |s| s.to_string()),
-                system_exposure: analysis.system_exposure(h),
-                exposure_reason: exposure_reason(&analysis, &asset.id),
+                system_exposure,
+                exposure_reason,
                 safety: asset.safety_impact,
                 mission: asset.mission_impact,
             };
@@ -133,7 +189,7 @@ pub fn decide_store(store: &dyn Store, policy: &Policy, today: Date) -> Result<D
             let s = signals_of(signals.get(&f.vulnerability.to_ascii_uppercase()), &f.vectors);
             VulnFacts::new(&f.vulnerability, &s, &policies[pi])
         });
-        keys.push((finding_id(&f.asset, &f.vulnerability), h, pi));
+        keys.push((finding_id(&f.asset, &f.vulnerability), (h, ctl), pi));
     }
     // Findings grouped by policy, decided on all cores, then merged.
     let mut decisions = Vec::with_capacity(keys.len());
@@ -151,7 +207,7 @@ pub fn decide_store(store: &dyn Store, policy: &Policy, today: Date) -> Result<D
         decisions.extend(decide_all(&items, p, today));
     }
     crate::sort_by_urgency(&mut decisions);
-    Ok(Decided { decisions, analysis })
+    Ok(Decided { decisions, analysis, warnings })
 }
 
 /// What a refresh recorded.
@@ -209,7 +265,7 @@ pub fn record(store: &mut dyn Store, decisions: &[Decision], at: &str) -> Result
         let prior = before.and_then(|b| {
             Some(Prior {
                 priority: Priority::parse(&b.priority)?,
-                inputs: b.inputs.iter().map(|i| (i.name.as_str(), i.value.as_str())).collect(),
+                inputs: b.inputs.iter().map(|i| (i.name.as_str(), i.value.as_str(), i.source.as_str())).collect(),
                 deadline: b.deadline,
             })
         });

@@ -28,6 +28,36 @@ pub enum Change {
 }
 
 impl Change {
+    /// Parses a change in its one-line text form, as controls store them: `close-conduit C`,
+    /// `disable-rule C/R`, `isolate ASSET`, `close-entry ENTRY[#N]`, `add-rule C: FROM -> TO
+    /// [PROTOCOL/]PORTS [allow|deny] [both]`.
+    pub fn parse_spec(text: &str) -> Result<Change, String> {
+        let text = text.trim();
+        let (verb, arg) = text.split_once(char::is_whitespace).map_or((text, ""), |(v, a)| (v, a.trim()));
+        if arg.is_empty() {
+            return Err(format!(
+                "`{text}`: expected `close-conduit C`, `disable-rule C/R`, `isolate ASSET`, `close-entry ENTRY[#N]` or `add-rule C: FROM -> TO PORTS deny`"
+            ));
+        }
+        let one = |what: &str| -> Result<String, String> {
+            if arg.contains(char::is_whitespace) {
+                Err(format!("`{text}`: {what} is one word"))
+            } else {
+                Ok(arg.to_string())
+            }
+        };
+        match verb {
+            "close-conduit" => Ok(Change::CloseConduit { conduit: one("a conduit id")? }),
+            "disable-rule" => Ok(Change::DisableRule { rule: one("a rule (CONDUIT/RULE)")? }),
+            "isolate" => Ok(Change::Isolate { asset: one("an asset id")? }),
+            "close-entry" => Ok(Change::CloseEntry { entry: one("an entry point (ENTRY or ENTRY#N)")? }),
+            "add-rule" => Change::parse_add_rule(arg),
+            other => Err(format!(
+                "`{text}`: unknown change `{other}`; expected close-conduit, disable-rule, isolate, close-entry or add-rule"
+            )),
+        }
+    }
+
     /// Parses `--add-rule` text: `CONDUIT: FROM -> TO [PROTOCOL/]PORTS[,PORTS…] [allow|deny] [both]`,
     /// e.g. `idmz-engineering: asset:JUMP-01 -> zone:engineering tcp/3389 deny`. Ports may be
     /// `any`.

@@ -5,6 +5,7 @@
 //! types, `store` persists them, engines compute over them.
 
 pub mod advisory;
+pub mod control;
 pub mod diff;
 pub mod finding;
 pub mod flow;
@@ -13,6 +14,7 @@ pub mod plant;
 pub mod summary;
 pub mod values;
 
+pub use control::Control;
 pub use diff::{Change, PlantDiff, RecordKind, asset_upsert_diff, plant_diff};
 pub use flow::Flow;
 pub use net::{Endpoint, MacAddr, PortRange, overlaps, parse_subnet};

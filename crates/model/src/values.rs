@@ -160,6 +160,19 @@ value_set! {
 }
 
 value_set! {
+    /// What kind of compensating control: a change to the network (a rule, segmentation), or a
+    /// measure on the host; `monitoring` detects and never neutralises.
+    ControlKind, "control kind" {
+        Network = "network" | "network-rule" | "segmentation",
+        AccessRestriction = "access-restriction",
+        Allowlisting = "allowlisting" | "application-allowlisting",
+        ServiceDisabled = "service-disabled",
+        Monitoring = "monitoring",
+        RemoteAccessHardening = "remote-access-hardening",
+    }
+}
+
+value_set! {
     /// SSVC Safety Impact 2.0.1 (ssvc:SI), after IEC 61508.
     SafetyImpact, "safety impact" {
         Negligible = "negligible" | "n",

@@ -92,6 +92,9 @@ pub enum Command {
     /// Observed network flows (Zeek conn.log, CSV): import, list.
     #[command(subcommand)]
     Flows(FlowsCmd),
+    /// Compensating controls: network changes or host measures that decisions take into account.
+    #[command(subcommand)]
+    Control(ControlCmd),
     /// SSVC decisions for every open finding: priority, deadline, inputs with their sources.
     Decide {
         /// Only this priority: immediate, out-of-cycle, scheduled, defer.
@@ -433,6 +436,65 @@ pub enum FlowsCmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ControlCmd {
+    /// Add a control, or replace the one with this id; decisions are recorded again.
+    Add(ControlArgs),
+    /// List controls, expiring soonest first, with whether each counts today.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a control; decisions are recorded again.
+    Remove { id: String },
+}
+
+#[derive(Args, Debug)]
+pub struct ControlArgs {
+    /// Control id, e.g. CC-7.
+    pub id: String,
+    /// network, access-restriction, allowlisting, service-disabled, monitoring, remote-access-hardening.
+    #[arg(long)]
+    pub kind: model::ControlKind,
+    /// Who answers for it.
+    #[arg(long)]
+    pub owner: String,
+    /// An asset whose findings it neutralises (repeatable).
+    #[arg(long, value_name = "ASSET")]
+    pub asset: Vec<String>,
+    /// A zone whose assets' findings it neutralises (repeatable).
+    #[arg(long, value_name = "ZONE")]
+    pub zone: Vec<String>,
+    /// A CVE it neutralises on those assets (repeatable).
+    #[arg(long, value_name = "CVE")]
+    pub cve: Vec<String>,
+    /// A change to the network model (repeatable): "close-conduit C", "disable-rule C/R",
+    /// "isolate ASSET", "close-entry ENTRY[#N]", "add-rule C: FROM -> TO PROTO/PORTS deny".
+    #[arg(long, value_name = "CHANGE")]
+    pub change: Vec<String>,
+    /// What proves it (a change ticket, a configuration line).
+    #[arg(long)]
+    pub evidence: Option<String>,
+    /// When it was last verified (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub verified_on: Option<time::Date>,
+    /// Re-verify every this many days.
+    #[arg(long)]
+    pub reverify_days: Option<u16>,
+    /// The first day it no longer counts (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub expires: Option<time::Date>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
 #[derive(Args, Debug)]

@@ -57,7 +57,11 @@ pub struct DecideOpts<'a> {
 }
 
 pub fn decide_cmd(store: &mut store::SqliteStore, o: &DecideOpts<'_>) -> Result<ExitCode> {
-    let all = decisions(store, o.bod)?.decisions;
+    let decided = decisions(store, o.bod)?;
+    for w in &decided.warnings {
+        eprintln!("warning: {w}");
+    }
+    let all = decided.decisions;
     // The record is of the site policies' decisions; `--bod` only shows another deadline scheme.
     let recorded = if o.dry_run || o.bod { None } else { Some(record(store, &all, &crate::now_rfc3339())?) };
     let mut list = all;
@@ -140,7 +144,10 @@ pub fn history_text(list: &[DecisionChange]) -> String {
 /// The short list for a manager: the most urgent decisions (of one site), one paragraph each,
 /// each with the fastest risk reduction the network offers.
 pub fn top(store: &dyn Store, site: Option<&str>, limit: usize, json: bool) -> Result<ExitCode> {
-    let Decided { mut decisions, analysis } = decisions(store, false)?;
+    let Decided { mut decisions, analysis, warnings } = decisions(store, false)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(s) = site
         && !analysis.plant().sites.iter().any(|x| x.id == s)
     {
@@ -169,4 +176,130 @@ pub fn top_text(list: &[Decision]) -> String {
         out.push_str("no open findings: nothing to decide\n");
     }
     out
+}
+
+/// `patchwise control add`: checks the control against the stored plant (its assets, zones and
+/// network changes must exist), stores it, and records the decisions it changes.
+pub fn control_add(store: &mut store::SqliteStore, a: crate::cli::ControlArgs) -> Result<ExitCode> {
+    let c = model::Control {
+        id: a.id,
+        kind: a.kind,
+        owner: a.owner,
+        assets: a.asset,
+        zones: a.zone,
+        vulnerabilities: a.cve.iter().map(|v| v.trim().to_ascii_uppercase()).collect(),
+        changes: a.change,
+        evidence: a.evidence,
+        verified_on: a.verified_on,
+        reverify_days: a.reverify_days,
+        expires: a.expires,
+        description: a.description,
+    };
+    let mut problems = c.problems();
+    let plant = store.plant()?;
+    for x in &c.assets {
+        if !plant.assets.iter().any(|p| &p.id == x) {
+            problems.push(format!("control {}: no asset `{x}`", c.id));
+        }
+    }
+    for z in &c.zones {
+        if !plant.zones.iter().any(|p| &p.id == z) {
+            problems.push(format!("control {}: no zone `{z}`", c.id));
+        }
+    }
+    let changes: Result<Vec<exposure::whatif::Change>, String> =
+        c.changes.iter().map(|t| exposure::whatif::Change::parse_spec(t)).collect();
+    match changes.and_then(|ch| exposure::whatif::apply(&plant, &ch)) {
+        Ok(_) => {}
+        Err(e) => problems.push(format!("control {}: {e}", c.id)),
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("{}", problems.join("\n"));
+    }
+    let new = store.put_control(&c)?;
+    let recorded = refresh(store)?;
+    if a.json {
+        output::print_json(&serde_json::json!({ "control": c, "new": new, "recorded": recorded }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = format!("control {} {}\n", c.id, if new { "added" } else { "replaced" });
+    if let Some(r) = &recorded {
+        let _ = writeln!(out, "{}", refreshed_line(r));
+    }
+    // What the control changed: the decisions it lowered (and those that follow from them, such
+    // as a pivot it took away).
+    if let Some(r) = recorded.as_ref().filter(|r| !r.changes.is_empty()) {
+        out.push_str(&history_text(&r.changes));
+    }
+    output::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn control_remove(store: &mut store::SqliteStore, id: &str) -> Result<ExitCode> {
+    if !store.remove_control(id)? {
+        anyhow::bail!("no control `{id}`; `patchwise control list` shows them");
+    }
+    let mut out = format!("control {id} removed\n");
+    if let Some(r) = refresh(store)? {
+        let _ = writeln!(out, "{}", refreshed_line(&r));
+    }
+    output::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where a control stands today: counts or not, expiring, due for re-verification.
+pub fn control_status(c: &model::Control, today: time::Date) -> String {
+    if !c.active_on(today) {
+        return format!("expired {}", c.expires.map_or_else(String::new, |e| e.to_string()));
+    }
+    let mut s = String::from("active");
+    if let Some(e) = c.expires {
+        let _ = write!(s, ", expires in {} day(s)", (e - today).whole_days());
+    }
+    if let (Some(v), Some(n)) = (c.verified_on, c.reverify_days) {
+        let due = v + time::Duration::days(i64::from(n));
+        if due <= today {
+            let _ = write!(s, ", re-verification overdue since {due}");
+        }
+    } else if c.verified_on.is_none() {
+        s.push_str(", never verified");
+    }
+    s
+}
+
+pub fn control_list(store: &dyn Store, json: bool) -> Result<ExitCode> {
+    let mut list = store.controls()?;
+    // Expiring soonest first; open-ended last.
+    list.sort_by(|a, b| (a.expires.is_none(), a.expires, &a.id).cmp(&(b.expires.is_none(), b.expires, &b.id)));
+    let today = today();
+    if json {
+        let v: Vec<serde_json::Value> = list
+            .iter()
+            .map(|c| {
+                let mut v = serde_json::to_value(c).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("active".into(), c.active_on(today).into());
+                    o.insert("status".into(), control_status(c, today).into());
+                }
+                v
+            })
+            .collect();
+        output::print_json(&v)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|c| {
+            let mut scope: Vec<String> = c.assets.iter().chain(&c.zones).cloned().collect();
+            if !c.vulnerabilities.is_empty() {
+                scope.push(format!("[{}]", c.vulnerabilities.join(", ")));
+            }
+            scope.extend(c.changes.iter().cloned());
+            vec![c.id.clone(), c.kind.to_string(), c.owner.clone(), scope.join(" "), control_status(c, today)]
+        })
+        .collect();
+    let mut out = output::table(&["CONTROL", "KIND", "OWNER", "SCOPE / EFFECT", "STATUS"], &rows);
+    let _ = writeln!(out, "{} control(s)", list.len());
+    output::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }

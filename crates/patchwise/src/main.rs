@@ -19,7 +19,9 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use store::{AssetFilter, ImportSource, SqliteStore, Store, StoreError};
 
-use cli::{AssetsCmd, BundleCmd, Cli, Command, ConduitsCmd, FirewallCmd, FlowsCmd, IntelCmd, PlantCmd, ZonesCmd};
+use cli::{
+    AssetsCmd, BundleCmd, Cli, Command, ConduitsCmd, ControlCmd, FirewallCmd, FlowsCmd, IntelCmd, PlantCmd, ZonesCmd,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -94,6 +96,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             exposure_cmd::flows_import(&mut open_existing(&db)?, &files, json)
         }
         Command::Flows(FlowsCmd::List { json }) => exposure_cmd::flows_list(&open_existing(&db)?, json),
+        Command::Control(ControlCmd::Add(args)) => decide_cmd::control_add(&mut open_existing(&db)?, args),
+        Command::Control(ControlCmd::List { json }) => decide_cmd::control_list(&open_existing(&db)?, json),
+        Command::Control(ControlCmd::Remove { id }) => decide_cmd::control_remove(&mut open_existing(&db)?, &id),
         Command::Match { full, json } => {
             let mut store = open_existing(&db)?;
             findings_cmd::match_cmd(&mut store, full, json, spinner("matching"))

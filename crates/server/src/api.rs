@@ -22,6 +22,7 @@
 //! | `GET /api/v1/governance` | `[Issue]`: IDMZ bypasses, remote access below the IDMZ, any-any rules, unenforced conduits, ungoverned observed flows |
 //! | `GET /api/v1/decisions` | `{"items":[Decision],"counts":{immediate,out-of-cycle,scheduled,defer},"total","limit","offset","more"}`, most urgent first; each decision has `finding`, `asset`, `site`, `vulnerability`, `table`, `decision`, `since`, `deadline`, `inputs` (value, source, assumed each), `cisa_level`, `bod_26_04`, `kev`, `epss`, `narrative`; filters `decision`, `site`, `asset`; paging `limit` (default 500, at most 10000) and `offset` |
 //! | `GET /api/v1/decisions/top` | `[Decision]` with `advice` (the fastest risk reduction); `site`, `limit` (default 10, at most 50) |
+//! | `GET /api/v1/controls` | `[Control + "active"]`: compensating controls, expiring soonest first, with whether each counts today |
 //! | `GET /api/v1/decisions/history` | `[DecisionChange]` newest first: `finding`, `at`, `before`, `after`, `deadline`, `reasons`; `finding`, `limit` (default 200) |
 //!
 //! Errors are `{"error":{"code","message"}}`; see `error` for the codes.
@@ -66,6 +67,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/decisions", get(decisions))
         .route("/api/v1/decisions/top", get(decisions_top))
         .route("/api/v1/decisions/history", get(decisions_history))
+        .route("/api/v1/controls", get(controls))
 }
 
 #[derive(Debug, Serialize)]
@@ -209,6 +211,20 @@ async fn decisions_history(
     }
     let list = state.with_store(move |s| Ok(s.decision_history(finding.as_deref(), limit)?)).await?;
     Ok(Json(list))
+}
+
+#[derive(Debug, Serialize)]
+struct ControlView {
+    #[serde(flatten)]
+    control: model::Control,
+    active: bool,
+}
+
+async fn controls(State(state): State<AppState>) -> Result<Json<Vec<ControlView>>, ApiError> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut list = state.with_store(|s| Ok(s.controls()?)).await?;
+    list.sort_by(|a, b| (a.expires.is_none(), a.expires, &a.id).cmp(&(b.expires.is_none(), b.expires, &b.id)));
+    Ok(Json(list.into_iter().map(|c| ControlView { active: c.active_on(today), control: c }).collect()))
 }
 
 /// Query pairs of a request, or a `bad_request` naming what was wrong with them.

@@ -348,6 +348,24 @@ pub trait Store: Send {
         Ok(Vec::new())
     }
 
+    /// Every compensating control, by id.
+    fn controls(&self) -> Result<Vec<model::Control>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Adds a control or replaces the one with its id; `true` when it is new. A control with
+    /// problems (`Control::problems`) is refused.
+    fn put_control(&mut self, control: &model::Control) -> Result<bool, StoreError> {
+        let _ = control;
+        Err(StoreError::Refused("this store does not keep controls".into()))
+    }
+
+    /// Removes a control; `false` when there was none with that id.
+    fn remove_control(&mut self, id: &str) -> Result<bool, StoreError> {
+        let _ = id;
+        Err(StoreError::Refused("this store does not keep controls".into()))
+    }
+
     /// A text that changes whenever the plant, the findings or the flows change, for caches of
     /// derived answers (the server's exposure analysis); `None` when the store cannot tell.
     fn data_version(&self) -> Result<Option<String>, StoreError> {

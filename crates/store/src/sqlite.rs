@@ -281,6 +281,20 @@ impl Store for SqliteStore {
         decisions::history(&self.conn, &self.path, finding, limit)
     }
 
+    fn controls(&self) -> Result<Vec<model::Control>, StoreError> {
+        decisions::controls(&self.conn, &self.path)
+    }
+
+    fn put_control(&mut self, control: &model::Control) -> Result<bool, StoreError> {
+        self.writable()?;
+        decisions::put_control(&mut self.conn, &self.path, control)
+    }
+
+    fn remove_control(&mut self, id: &str) -> Result<bool, StoreError> {
+        self.writable()?;
+        decisions::remove_control(&mut self.conn, &self.path, id)
+    }
+
     fn data_version(&self) -> Result<Option<String>, StoreError> {
         let _snapshot = self.snapshot()?;
         exposure::data_version(&self.conn, &self.path).map(Some)

@@ -65,11 +65,13 @@ fn each_change_is_recorded_with_its_reason() {
     let quiet = Signals { vectors: kev().vectors, ..Signals::default() };
     let a = AssetFacts::new(&ctx(SystemExposure::Controlled), &p);
     let before = decide("PLC-7:CVE-1", &VulnFacts::new("CVE-1", &quiet, &p), &a, &p, date!(2026 - 11 - 01), None);
-    let prior = |d: &decide::Decision| Prior {
-        priority: d.priority,
-        inputs: d.inputs.named().map(|(n, i)| (n, i.value)).collect(),
-        deadline: d.deadline,
-    };
+    fn prior(d: &decide::Decision) -> Prior<'_> {
+        Prior {
+            priority: d.priority,
+            inputs: d.inputs.named().map(|(n, i)| (n, i.value, &*i.source)).collect(),
+            deadline: d.deadline,
+        }
+    }
     assert_eq!(reasons(None, &before), vec![format!("new finding, decided {}", before.priority)]);
     // Nothing changed: nothing to record.
     let same = decide(
@@ -95,4 +97,41 @@ fn each_change_is_recorded_with_its_reason() {
     let r = reasons(Some(&prior(&listed)), &small);
     assert_eq!(r, vec!["exposure change: controlled → small (no entry point reaches it)".to_string()]);
     assert!(small.priority <= listed.priority);
+}
+
+#[test]
+fn a_control_applied_and_then_expired_is_named_in_the_history() {
+    let p = Policy::default();
+    let v = VulnFacts::new("CVE-1", &kev(), &p);
+    let open = AssetFacts::new(&ctx(SystemExposure::Open), &p);
+    let neutralised = AssetFacts::new(
+        &Context {
+            exposure_reason: "neutralised by control CC-1 (service-disabled, owner OT team, until 2026-12-01)".into(),
+            ..ctx(SystemExposure::Small)
+        },
+        &p,
+    );
+    let day = date!(2026 - 11 - 22);
+    let a = decide("PLC-7:CVE-1", &v, &open, &p, day, None);
+    let b = decide("PLC-7:CVE-1", &v, &neutralised, &p, day, None);
+    fn prior(d: &decide::Decision) -> Prior<'_> {
+        Prior {
+            priority: d.priority,
+            inputs: d.inputs.named().map(|(n, i)| (n, i.value, &*i.source)).collect(),
+            deadline: d.deadline,
+        }
+    }
+    let applied = reasons(Some(&prior(&a)), &b);
+    assert!(
+        applied[0].starts_with("control applied: exposure open → small (neutralised by control CC-1"),
+        "{applied:?}"
+    );
+    let lapsed = reasons(Some(&prior(&b)), &a);
+    assert!(
+        lapsed[0].starts_with(
+            "control no longer applies (expired, removed or drifted; it said: neutralised by control CC-1"
+        ),
+        "{lapsed:?}"
+    );
+    assert!(b.priority < a.priority);
 }

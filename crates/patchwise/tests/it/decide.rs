@@ -176,3 +176,116 @@ fn a_change_of_the_network_is_recorded_with_its_reason() {
     let text = ok(&db, &["decide", "--history", "--limit", "5"]);
     assert!(text.contains("exposure change"), "{text}");
 }
+
+#[test]
+fn controls_lower_decisions_while_they_count_and_their_lapse_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    ok(&db, &["demo"]);
+    let decision = |f: &str| {
+        let all = json(&db, &["decide", "--dry-run", "--asset", f.split(':').next().unwrap(), "--json"]);
+        all["decisions"].as_array().unwrap().iter().find(|d| d["finding"] == f).cloned().unwrap()
+    };
+    // Refused: unknown asset, monitoring that claims to neutralise, a change the plant does not have.
+    for (args, want) in [
+        (
+            vec!["CC-9", "--kind", "service-disabled", "--owner", "OT", "--asset", "NOPE", "--cve", "CVE-2024-21762"],
+            "no asset `NOPE`",
+        ),
+        (
+            vec!["CC-9", "--kind", "monitoring", "--owner", "OT", "--asset", "FW-EDGE-01", "--cve", "CVE-2024-21762"],
+            "does not neutralise",
+        ),
+        (vec!["CC-9", "--kind", "network", "--owner", "OT", "--change", "disable-rule nope/1"], "nope/1"),
+        (vec!["CC-9", "--kind", "network", "--owner", "OT"], "names its changes"),
+    ] {
+        let mut a = vec!["control", "add"];
+        a.extend(args);
+        let r = run(&db, &a);
+        assert_eq!(r.status.code(), Some(1), "{a:?}");
+        assert!(stderr(&r).contains(want), "{a:?}: {}", stderr(&r));
+    }
+    assert!(json(&db, &["control", "list", "--json"]).as_array().unwrap().is_empty(), "nothing stored");
+
+    // An expired control changes nothing.
+    ok(
+        &db,
+        &[
+            "control",
+            "add",
+            "CC-0",
+            "--kind",
+            "service-disabled",
+            "--owner",
+            "OT",
+            "--asset",
+            "FW-EDGE-01",
+            "--cve",
+            "CVE-2024-21762",
+            "--expires",
+            "2020-01-01",
+        ],
+    );
+    assert_eq!(decision("FW-EDGE-01:CVE-2024-21762")["decision"], "immediate");
+    // The SSL-VPN switched off on the FortiGate: the flaw is neutralised until the control expires.
+    let out = ok(
+        &db,
+        &[
+            "control",
+            "add",
+            "CC-1",
+            "--kind",
+            "service-disabled",
+            "--owner",
+            "IT Network Operations",
+            "--asset",
+            "FW-EDGE-01",
+            "--cve",
+            "CVE-2024-21762",
+            "--evidence",
+            "CHG-2026-1120",
+            "--verified-on",
+            "2026-11-20",
+            "--expires",
+            "2099-01-01",
+        ],
+    );
+    assert!(out.contains("control applied: exposure open → small (neutralised by control CC-1"), "{out}");
+    let d = decision("FW-EDGE-01:CVE-2024-21762");
+    assert_eq!(d["inputs"]["system_exposure"]["value"], "small");
+    assert_eq!(d["decision"], "out-of-cycle", "still actively exploited: the next opportunity, not never");
+    assert_eq!(decision("FW-EDGE-01:CVE-2024-23113")["decision"], "immediate", "only the CVE it names");
+    // A network control: the boiler panel's port forward deleted.
+    ok(
+        &db,
+        &[
+            "control",
+            "add",
+            "CC-2",
+            "--kind",
+            "network",
+            "--owner",
+            "OT security",
+            "--change",
+            "close-entry internet#1",
+        ],
+    );
+    let d = decision("HMI-BOIL-01:CVE-2020-15786");
+    assert_ne!(d["inputs"]["system_exposure"]["value"], "open");
+    assert!(
+        d["inputs"]["system_exposure"]["source"]
+            .as_str()
+            .unwrap()
+            .contains("lowered from open by network control(s) CC-2"),
+        "{d}"
+    );
+    let list = json(&db, &["control", "list", "--json"]);
+    assert_eq!(list[0]["id"], "CC-0", "expiring soonest first");
+    assert_eq!(list[0]["active"], false);
+    // The control goes away: the history says so.
+    ok(&db, &["control", "remove", "CC-1"]);
+    let h = json(&db, &["decide", "--history", "--finding", "FW-EDGE-01:CVE-2024-21762", "--json"]);
+    assert!(h[0]["reasons"][0].as_str().unwrap().starts_with("control no longer applies"), "{h}");
+    assert_eq!(h[0]["after"], "immediate");
+    assert_eq!(run(&db, &["control", "remove", "CC-1"]).status.code(), Some(1));
+}

@@ -36,6 +36,21 @@ fn demo_app(record: bool) -> (tempfile::TempDir, Router) {
     import.commit().unwrap();
     matching::run::run(&mut store, matching::run::Mode::Full, AT).unwrap();
     if record {
+        let control = model::Control {
+            id: "CC-1".into(),
+            kind: model::ControlKind::Network,
+            owner: "OT security".into(),
+            assets: vec![],
+            zones: vec![],
+            vulnerabilities: vec![],
+            changes: vec!["close-entry internet#1".into()],
+            evidence: None,
+            verified_on: None,
+            reverify_days: None,
+            expires: None,
+            description: Some("the boiler panel's port forward deleted".into()),
+        };
+        store.put_control(&control).unwrap();
         let today = time::OffsetDateTime::now_utc().date();
         let d = decide::run::decide_store(&store, &decide::Policy::default(), today).unwrap();
         decide::run::record(&mut store, &d.decisions, AT).unwrap();
@@ -89,6 +104,13 @@ async fn the_api_lists_decisions_most_urgent_first_with_their_inputs() {
     assert_eq!(h[0]["after"], "immediate");
     assert_eq!(h[0]["reasons"][0], "new finding, decided immediate");
     assert_eq!(get(&app, "/api/v1/decisions/history?limit=7").await.json().as_array().unwrap().len(), 7);
+
+    let c = get(&app, "/api/v1/controls").await.json();
+    assert_eq!((c[0]["id"].as_str(), c[0]["active"].as_bool()), (Some("CC-1"), Some(true)), "{c}");
+    // The network control lowered the boiler panel's exposure, and the decision says why.
+    let boiler = get(&app, "/api/v1/decisions?asset=HMI-BOIL-01").await.json();
+    let src = boiler["items"][0]["inputs"]["system_exposure"]["source"].as_str().unwrap().to_string();
+    assert!(src.contains("by network control(s) CC-1"), "{src}");
 }
 
 #[tokio::test]

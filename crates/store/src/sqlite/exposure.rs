@@ -189,7 +189,12 @@ pub(crate) fn data_version(conn: &Connection, path: &str) -> Result<String, Stor
     let imports: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM imports", [], |r| r.get(0)).at(path)?;
     let decided: i64 =
         conn.query_row("SELECT coalesce(max(seq), 0) FROM decision_history", [], |r| r.get(0)).at(path)?;
-    Ok(format!("{plant}/{}/{imports}/{decided}", run.unwrap_or_default()))
+    // Controls change what reaches what: a digest of their documents (a small table).
+    let controls: String =
+        conn.query_row("SELECT coalesce(group_concat(doc, char(10)), '') FROM controls", [], |r| r.get(0)).at(path)?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&controls, &mut h);
+    Ok(format!("{plant}/{}/{imports}/{decided}/{:x}", run.unwrap_or_default(), std::hash::Hasher::finish(&h)))
 }
 
 /// KEV, SSVC and EPSS of the vulnerabilities of open findings.

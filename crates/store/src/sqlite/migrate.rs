@@ -22,6 +22,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "0004_matching", sql: include_str!("../../migrations/0004_matching.sql") },
     Migration { version: 5, name: "0005_exposure", sql: include_str!("../../migrations/0005_exposure.sql") },
     Migration { version: 6, name: "0006_decisions", sql: include_str!("../../migrations/0006_decisions.sql") },
+    Migration { version: 7, name: "0007_controls", sql: include_str!("../../migrations/0007_controls.sql") },
 ];
 
 /// The version the last migration leaves a database at.

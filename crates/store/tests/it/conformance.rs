@@ -64,6 +64,7 @@ macro_rules! store_conformance_suite {
             flows_are_stored_once_and_reimport_changes_nothing,
             replace_conduits_rewrites_rules_and_refuses_unknown_or_moved_conduits,
             decisions_are_kept_replaced_removed_and_their_history_appended,
+            controls_are_kept_replaced_removed_and_bad_ones_refused,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -647,4 +648,35 @@ pub fn decisions_are_kept_replaced_removed_and_their_history_appended(h: &mut dy
     assert_eq!(one.len(), 2);
     assert_eq!(one[0].reasons, ["exposure change: open → controlled"]);
     assert_eq!(s.decision_history(None, 1).unwrap().len(), 1);
+}
+
+pub fn controls_are_kept_replaced_removed_and_bad_ones_refused(h: &mut dyn Harness) {
+    let c = model::Control {
+        id: "CC-1".into(),
+        kind: model::ControlKind::ServiceDisabled,
+        owner: "OT team".into(),
+        assets: vec!["PLC-1".into()],
+        zones: vec![],
+        vulnerabilities: vec!["CVE-2024-0001".into()],
+        changes: vec![],
+        evidence: Some("CHG-1".into()),
+        verified_on: Some(time::macros::date!(2026 - 11 - 01)),
+        reverify_days: Some(30),
+        expires: Some(time::macros::date!(2027 - 01 - 01)),
+        description: None,
+    };
+    let s = h.store();
+    assert!(s.controls().unwrap().is_empty());
+    assert!(s.put_control(&c).unwrap(), "new");
+    let c2 = model::Control { owner: "Site security".into(), ..c.clone() };
+    assert!(!s.put_control(&c2).unwrap(), "replaced");
+    assert_eq!(s.controls().unwrap(), vec![c2]);
+    let before = h.dump();
+    let bad = model::Control { kind: model::ControlKind::Monitoring, ..c.clone() };
+    assert!(matches!(h.store().put_control(&bad), Err(StoreError::Refused(m)) if m.contains("monitoring")));
+    assert_eq!(h.dump(), before, "a refused control changes nothing");
+    let s = h.store();
+    assert!(s.remove_control("CC-1").unwrap());
+    assert!(!s.remove_control("CC-1").unwrap());
+    assert!(s.controls().unwrap().is_empty());
 }
