@@ -13,6 +13,9 @@ use crate::error::Failure;
 #[derive(Default)]
 pub(crate) struct Cache {
     last: Mutex<Option<(String, time::Date, Arc<Decided>)>>,
+    /// The last short list (its what-ifs cost most on a large plant), by the decisions it was
+    /// worked out from, the site and the length.
+    top: Mutex<Option<(Arc<Decided>, Option<String>, usize, Arc<Vec<Decision>>)>>,
 }
 
 fn failure(e: RunError) -> Failure {
@@ -49,7 +52,16 @@ pub(crate) async fn decided(state: &AppState) -> Result<Arc<Decided>, Failure> {
 /// reduction.
 pub(crate) async fn top(state: &AppState, site: Option<String>, limit: usize) -> Result<Vec<Decision>, Failure> {
     let d = decided(state).await?;
+    let cache = Arc::clone(&state.decisions);
     crate::exposure::blocking(move || {
+        let mut last = cache.top.lock().map_err(|_| Failure::internal("the short-list cache is poisoned"))?;
+        if let Some((f, s, l, list)) = last.as_ref()
+            && Arc::ptr_eq(f, &d)
+            && *s == site
+            && *l == limit
+        {
+            return Ok(list.as_ref().clone());
+        }
         if let Some(s) = &site
             && !d.analysis.plant().sites.iter().any(|x| &x.id == s)
         {
@@ -58,6 +70,7 @@ pub(crate) async fn top(state: &AppState, site: Option<String>, limit: usize) ->
         let mut list: Vec<Decision> =
             d.decisions.iter().filter(|x| site.as_ref().is_none_or(|s| &*x.site == s)).take(limit).cloned().collect();
         advise(&d.analysis, &mut list, limit);
+        *last = Some((Arc::clone(&d), site, limit, Arc::new(list.clone())));
         Ok(list)
     })
     .await

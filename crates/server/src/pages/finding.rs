@@ -27,7 +27,54 @@ pub(crate) async fn handler(State(state): State<AppState>, id: Result<Path<Strin
         Err(f) => Err(f),
     };
     let title = data.as_ref().map(|f| f.id.clone()).unwrap_or_default();
-    respond(&state, &title, Some("/findings"), data.map(|f| render(&f)))
+    // An open finding's decision, when one can be worked out (a plant is stored).
+    let decision = match &data {
+        Ok(f) if f.verdict.status.is_open() => crate::decisions::decided(&state)
+            .await
+            .ok()
+            .and_then(|d| d.decisions.iter().find(|x| x.finding == f.id).cloned()),
+        _ => None,
+    };
+    respond(
+        &state,
+        &title,
+        Some("/findings"),
+        data.map(|f| {
+            let mut h = render(&f);
+            if let Some(d) = &decision {
+                decision_section(&mut h, d);
+            }
+            h
+        }),
+    )
+}
+
+/// The finding's SSVC decision: outcome, deadline, every input with its source.
+pub(crate) fn decision_section(h: &mut Html, d: &decide::Decision) {
+    h.open("section", &[("aria-labelledby", "decision")]);
+    h.el("h2", &[("id", "decision")], "Decision");
+    h.open("p", &[]);
+    h.el("span", &[("class", &format!("badge badge-{}", d.priority.as_str()))], d.priority.as_str());
+    h.text(format!(" — act by {} (since {}; {})", d.deadline, d.since, d.table)).close("p");
+    h.el("p", &[], d.narrative());
+    h.open("table", &[]);
+    h.el("caption", &[], "Inputs and where each came from");
+    h.raw("<thead><tr><th>Input</th><th>Value</th><th>Source</th></tr></thead><tbody>");
+    for (name, i) in d.inputs.named() {
+        h.raw("<tr><td>").text(name).raw("</td><td>");
+        if name == "epss" {
+            h.text(d.epss.map_or_else(String::new, |e| format!("{e:.5}")));
+        } else {
+            h.text(i.value);
+        }
+        if i.assumed {
+            h.raw(" ").el("span", &[("class", "badge badge-warn")], "assumed");
+        }
+        h.raw("</td><td>").text(&i.source).raw("</td></tr>");
+    }
+    h.raw("</tbody></table>");
+    h.el("p", &[("class", "sub")], format!("CISA coordinator 2.0.3: {}; BOD 26-04: {}", d.cisa_level, d.bod_26_04));
+    h.close("section");
 }
 
 pub(crate) fn render(f: &Finding) -> Html {

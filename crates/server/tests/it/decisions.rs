@@ -137,4 +137,10 @@ async fn the_overview_leads_with_the_short_list_and_the_decisions_page_filters()
     assert!(!bad.body.contains("<script>"), "escaped");
     assert_eq!(get(&app, "/decisions?decision=soon").await.status, StatusCode::BAD_REQUEST);
     assert!(get(&app, "/").await.body.contains("href=\"/decisions\""), "in the navigation");
+    let f = get(&app, "/findings/FW-EDGE-01:CVE-2024-21762").await;
+    assert_eq!(f.status, StatusCode::OK);
+    assert!(
+        f.body.contains("id=\"decision\"") && f.body.contains("CISA KEV (added 2024-02-09"),
+        "the decision with its sources"
+    );
 }
