@@ -15,8 +15,11 @@ pub(crate) struct Cache {
     last: Mutex<Option<(String, time::Date, Arc<Decided>)>>,
     /// The last short list (its what-ifs cost most on a large plant), by the decisions it was
     /// worked out from, the site and the length.
-    top: Mutex<Option<(Arc<Decided>, Option<String>, usize, Arc<Vec<Decision>>)>>,
+    top: Mutex<Option<TopEntry>>,
 }
+
+/// A short list: the decisions it was worked out from, the site, the length, the list.
+type TopEntry = (Arc<Decided>, Option<String>, usize, Arc<Vec<Decision>>);
 
 fn failure(e: RunError) -> Failure {
     match e {
