@@ -18,6 +18,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "PATCHWISE_DB", default_value = "patchwise.db")]
     pub db: PathBuf,
 
+    /// The user the command acts as (workflow, controls, users).
+    #[arg(long, global = true, env = "PATCHWISE_USER")]
+    pub user: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -95,6 +99,29 @@ pub enum Command {
     /// Compensating controls: network changes or host measures that decisions take into account.
     #[command(subcommand)]
     Control(ControlCmd),
+    /// Local users and their roles (viewer, engineer, approver, admin).
+    #[command(subcommand)]
+    User(UserCmd),
+    /// The remediation workflow of findings: move one a step, list, show with its audit trail.
+    #[command(subcommand)]
+    Workflow(WorkflowCmd),
+    /// Accept a finding's risk (approver): a rationale and an expiry, after which it reopens.
+    Accept {
+        finding: String,
+        #[arg(long)]
+        rationale: String,
+        #[arg(long, value_parser = parse_date)]
+        expires: time::Date,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dual verification of a deployed fix: security (the finding no longer matches) and
+    /// operations (an operator's sign-off that the process is stable).
+    #[command(subcommand)]
+    Verify(VerifyCmd),
+    /// The hash-chained audit trail: verify it, list it.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// SSVC decisions for every open finding: priority, deadline, inputs with their sources.
     Decide {
         /// Only this priority: immediate, out-of-cycle, scheduled, defer.
@@ -439,6 +466,142 @@ pub enum FlowsCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a user (the first one is the admin and creates itself), or change a user's role.
+    /// The password comes from PATCHWISE_PASSWORD or, with --password-stdin, the first line of
+    /// stdin; without one the user acts on the command line only.
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: workflow::Role,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkflowCmd {
+    /// Move a finding (or group) one step: triage, plan-patch, mitigate, accept, not-affected,
+    /// false-positive, certify, test, schedule, deploy, verify-security, verify-operations,
+    /// close, reopen. Refused steps change nothing.
+    Set(Box<WorkflowSetArgs>),
+    /// Workflow records (of one state).
+    List {
+        #[arg(long, value_parser = parse_state)]
+        state: Option<workflow::State>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One record with its audit trail.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct WorkflowSetArgs {
+    /// Finding id (ASSET:VULNERABILITY).
+    pub id: String,
+    /// The step.
+    pub action: String,
+    /// Why (written to the audit trail).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// certify: qualified, partially-qualified, not-qualified, not-tested.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// certify: the vendor's statement (URL or document).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// certify: the statement's date.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<time::Date>,
+    /// test: it passed.
+    #[arg(long)]
+    pub passed: bool,
+    /// test: it failed (back to planned patch).
+    #[arg(long)]
+    pub failed: bool,
+    #[arg(long)]
+    pub evidence: Option<String>,
+    /// schedule: the maintenance window.
+    #[arg(long)]
+    pub window: Option<String>,
+    /// schedule: an approver's reason to schedule a patch the vendor has not qualified.
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+    /// mitigate: the control.
+    #[arg(long)]
+    pub control: Option<String>,
+    /// not-affected: the VEX justification.
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// accept: why the risk is tolerable.
+    #[arg(long)]
+    pub rationale: Option<String>,
+    /// accept: the first day the acceptance no longer holds.
+    #[arg(long, value_parser = parse_date)]
+    pub expires: Option<time::Date>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VerifyCmd {
+    /// The fix is in: refused while the finding still matches.
+    Security {
+        finding: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// The process is stable after the fix: the operator's sign-off.
+    Operations {
+        finding: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Recompute the chain; exits 1 when an entry was edited, removed or inserted. --head: the
+    /// head hash an earlier check printed (shows entries cut off the end).
+    Verify {
+        #[arg(long)]
+        head: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The trail, oldest first (of one object).
+    List {
+        #[arg(long)]
+        object: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<workflow::Role, String> {
+    workflow::Role::parse(s).ok_or_else(|| format!("`{s}`: expected viewer, engineer, approver or admin"))
+}
+
+fn parse_state(s: &str) -> Result<workflow::State, String> {
+    workflow::State::parse(s).ok_or_else(|| {
+        format!(
+            "`{s}`: expected one of {}",
+            workflow::State::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ControlCmd {
     /// Add a control, or replace the one with this id; decisions are recorded again.
     Add(ControlArgs),
@@ -448,7 +611,12 @@ pub enum ControlCmd {
         json: bool,
     },
     /// Remove a control; decisions are recorded again.
-    Remove { id: String },
+    Remove {
+        id: String,
+        /// Why (written to the audit trail).
+        #[arg(long, default_value = "control removed")]
+        reason: String,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -27,7 +27,12 @@ pub fn refresh(store: &mut dyn Store) -> Result<Option<Refreshed>> {
         return Ok(None);
     }
     let d = decisions(store, false)?;
-    Ok(Some(record(store, &d.decisions, &crate::now_rfc3339())?))
+    let r = record(store, &d.decisions, &crate::now_rfc3339())?;
+    let reopened = crate::workflow_cmd::reopen_after(store, &r.changes)?;
+    if reopened > 0 {
+        eprintln!("{reopened} workflow record(s) reopened (see `patchwise audit list`)");
+    }
+    Ok(Some(r))
 }
 
 /// One line: what a refresh recorded.
@@ -64,6 +69,12 @@ pub fn decide_cmd(store: &mut store::SqliteStore, o: &DecideOpts<'_>) -> Result<
     let all = decided.decisions;
     // The record is of the site policies' decisions; `--bod` only shows another deadline scheme.
     let recorded = if o.dry_run || o.bod { None } else { Some(record(store, &all, &crate::now_rfc3339())?) };
+    if let Some(r) = &recorded {
+        let reopened = crate::workflow_cmd::reopen_after(store, &r.changes)?;
+        if reopened > 0 {
+            eprintln!("{reopened} workflow record(s) reopened (see `patchwise audit list`)");
+        }
+    }
     let mut list = all;
     list.retain(|d| o.priority.is_none_or(|p| d.priority == p) && o.asset.is_none_or(|a| &*d.asset == a));
     if o.limit > 0 {
@@ -180,7 +191,7 @@ pub fn top_text(list: &[Decision]) -> String {
 
 /// `patchwise control add`: checks the control against the stored plant (its assets, zones and
 /// network changes must exist), stores it, and records the decisions it changes.
-pub fn control_add(store: &mut store::SqliteStore, a: crate::cli::ControlArgs) -> Result<ExitCode> {
+pub fn control_add(store: &mut store::SqliteStore, user: Option<&str>, a: crate::cli::ControlArgs) -> Result<ExitCode> {
     let c = model::Control {
         id: a.id,
         kind: a.kind,
@@ -216,7 +227,18 @@ pub fn control_add(store: &mut store::SqliteStore, a: crate::cli::ControlArgs) -
     if !problems.is_empty() {
         anyhow::bail!("{}", problems.join("\n"));
     }
-    let new = store.put_control(&c)?;
+    let (actor, role) = crate::workflow_cmd::acting(store, user)?;
+    if role < workflow::Role::Engineer {
+        anyhow::bail!("{actor} is {role}; adding controls needs engineer");
+    }
+    let new = !store.controls()?.iter().any(|x| x.id == c.id);
+    let who = store::AuditWho {
+        actor,
+        action: "control.add".into(),
+        at: crate::now_rfc3339(),
+        reason: c.description.clone().unwrap_or_else(|| "control added".into()),
+    };
+    store.record_audited(&store::Audited::Control { control: c.clone() }, &who)?;
     let recorded = refresh(store)?;
     if a.json {
         output::print_json(&serde_json::json!({ "control": c, "new": new, "recorded": recorded }))?;
@@ -235,10 +257,17 @@ pub fn control_add(store: &mut store::SqliteStore, a: crate::cli::ControlArgs) -
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn control_remove(store: &mut store::SqliteStore, id: &str) -> Result<ExitCode> {
-    if !store.remove_control(id)? {
+pub fn control_remove(store: &mut store::SqliteStore, user: Option<&str>, id: &str, reason: &str) -> Result<ExitCode> {
+    if !store.controls()?.iter().any(|c| c.id == id) {
         anyhow::bail!("no control `{id}`; `patchwise control list` shows them");
     }
+    let (actor, role) = crate::workflow_cmd::acting(store, user)?;
+    if role < workflow::Role::Engineer {
+        anyhow::bail!("{actor} is {role}; removing controls needs engineer");
+    }
+    let who =
+        store::AuditWho { actor, action: "control.remove".into(), at: crate::now_rfc3339(), reason: reason.into() };
+    store.record_audited(&store::Audited::RemoveControl { id: id.into() }, &who)?;
     let mut out = format!("control {id} removed\n");
     if let Some(r) = refresh(store)? {
         let _ = writeln!(out, "{}", refreshed_line(&r));

@@ -7,6 +7,7 @@ mod exposure_cmd;
 mod findings_cmd;
 mod intel_cmd;
 mod output;
+mod workflow_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -20,7 +21,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use store::{AssetFilter, ImportSource, SqliteStore, Store, StoreError};
 
 use cli::{
-    AssetsCmd, BundleCmd, Cli, Command, ConduitsCmd, ControlCmd, FirewallCmd, FlowsCmd, IntelCmd, PlantCmd, ZonesCmd,
+    AssetsCmd, AuditCmd, BundleCmd, Cli, Command, ConduitsCmd, ControlCmd, FirewallCmd, FlowsCmd, IntelCmd, PlantCmd,
+    UserCmd, VerifyCmd, WorkflowCmd, ZonesCmd,
 };
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn one_sentence(e: &anyhow::Error) -> String {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.db.clone();
+    let user = cli.user.as_deref();
     match cli.command {
         Command::Demo(args) => demo(&db, args),
         Command::Serve { listen } => serve(&db, listen),
@@ -96,9 +99,57 @@ fn run(cli: Cli) -> Result<ExitCode> {
             exposure_cmd::flows_import(&mut open_existing(&db)?, &files, json)
         }
         Command::Flows(FlowsCmd::List { json }) => exposure_cmd::flows_list(&open_existing(&db)?, json),
-        Command::Control(ControlCmd::Add(args)) => decide_cmd::control_add(&mut open_existing(&db)?, args),
+        Command::Control(ControlCmd::Add(args)) => decide_cmd::control_add(&mut open_existing(&db)?, user, args),
         Command::Control(ControlCmd::List { json }) => decide_cmd::control_list(&open_existing(&db)?, json),
-        Command::Control(ControlCmd::Remove { id }) => decide_cmd::control_remove(&mut open_existing(&db)?, &id),
+        Command::Control(ControlCmd::Remove { id, reason }) => {
+            decide_cmd::control_remove(&mut open_existing(&db)?, user, &id, &reason)
+        }
+        Command::User(UserCmd::Add { name, role, password_stdin }) => {
+            workflow_cmd::user_add(&mut open_existing(&db)?, user, &name, role, password_stdin)
+        }
+        Command::User(UserCmd::List { json }) => workflow_cmd::user_list(&open_existing(&db)?, json),
+        Command::Workflow(WorkflowCmd::Set(a)) => {
+            let args = workflow_cmd::ActionArgs {
+                reason: a.reason,
+                status: a.status,
+                source: a.source,
+                date: a.date,
+                passed: a.passed,
+                failed: a.failed,
+                evidence: a.evidence,
+                window: a.window,
+                override_reason: a.override_reason,
+                control: a.control,
+                justification: a.justification,
+                rationale: a.rationale,
+                expires: a.expires,
+            };
+            workflow_cmd::set(&mut open_existing(&db)?, user, &a.id, &a.action, args, a.json)
+        }
+        Command::Workflow(WorkflowCmd::List { state, json }) => workflow_cmd::list(&open_existing(&db)?, state, json),
+        Command::Workflow(WorkflowCmd::Show { id, json }) => workflow_cmd::show(&open_existing(&db)?, &id, json),
+        Command::Accept { finding, rationale, expires, json } => {
+            let args = workflow_cmd::ActionArgs {
+                rationale: Some(rationale),
+                expires: Some(expires),
+                ..workflow_cmd::ActionArgs::default()
+            };
+            workflow_cmd::set(&mut open_existing(&db)?, user, &finding, "accept", args, json)
+        }
+        Command::Verify(VerifyCmd::Security { finding, reason }) => {
+            let args = workflow_cmd::ActionArgs { reason, ..workflow_cmd::ActionArgs::default() };
+            workflow_cmd::set(&mut open_existing(&db)?, user, &finding, "verify-security", args, false)
+        }
+        Command::Verify(VerifyCmd::Operations { finding, reason }) => {
+            let args = workflow_cmd::ActionArgs { reason, ..workflow_cmd::ActionArgs::default() };
+            workflow_cmd::set(&mut open_existing(&db)?, user, &finding, "verify-operations", args, false)
+        }
+        Command::Audit(AuditCmd::Verify { head, json }) => {
+            workflow_cmd::audit_verify(&open_existing(&db)?, head.as_deref(), json)
+        }
+        Command::Audit(AuditCmd::List { object, json }) => {
+            workflow_cmd::audit_list(&open_existing(&db)?, object.as_deref(), json)
+        }
         Command::Match { full, json } => {
             let mut store = open_existing(&db)?;
             findings_cmd::match_cmd(&mut store, full, json, spinner("matching"))

@@ -353,17 +353,28 @@ pub trait Store: Send {
         Ok(Vec::new())
     }
 
-    /// Adds a control or replaces the one with its id; `true` when it is new. A control with
-    /// problems (`Control::problems`) is refused.
-    fn put_control(&mut self, control: &model::Control) -> Result<bool, StoreError> {
-        let _ = control;
-        Err(StoreError::Refused("this store does not keep controls".into()))
+    /// Writes a change and its audit entry in one transaction (the entry chained to the last
+    /// one); returns the entry. A control with problems, a removal of something that does not
+    /// exist, are refused and change nothing.
+    fn record_audited(&mut self, change: &Audited, who: &AuditWho) -> Result<workflow::audit::Entry, StoreError> {
+        let _ = (change, who);
+        Err(StoreError::Refused("this store does not keep the workflow".into()))
     }
 
-    /// Removes a control; `false` when there was none with that id.
-    fn remove_control(&mut self, id: &str) -> Result<bool, StoreError> {
-        let _ = id;
-        Err(StoreError::Refused("this store does not keep controls".into()))
+    /// Every workflow record, by id.
+    fn workflow_records(&self) -> Result<Vec<workflow::Record>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Local users, by name.
+    fn users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// The audit trail in order (of one object when given).
+    fn audit_log(&self, object: Option<&str>) -> Result<Vec<workflow::audit::Entry>, StoreError> {
+        let _ = object;
+        Ok(Vec::new())
     }
 
     /// A text that changes whenever the plant, the findings or the flows change, for caches of
@@ -390,6 +401,38 @@ pub trait Store: Send {
         let _ = (conduits, source);
         Err(StoreError::Refused("this store cannot replace conduits".into()))
     }
+}
+
+/// A change that is written together with its audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "write", rename_all = "kebab-case")]
+pub enum Audited {
+    Workflow { record: workflow::Record },
+    User { user: User },
+    Control { control: model::Control },
+    RemoveControl { id: String },
+}
+
+/// Who made a change, when, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditWho {
+    pub actor: String,
+    /// `workflow.accept`, `user.add`, `control.add`, …
+    pub action: String,
+    /// RFC 3339.
+    pub at: String,
+    pub reason: String,
+}
+
+/// A local user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub name: String,
+    pub role: workflow::Role,
+    /// Argon2 PHC string; never serialised.
+    #[serde(skip)]
+    pub password: Option<String>,
+    pub created_at: String,
 }
 
 /// A finding's decision as stored.

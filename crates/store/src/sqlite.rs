@@ -25,6 +25,7 @@ use crate::{
     MatchAsset, MatchState, MatchStore, MatchTx, QualityReport, Store, StoreError,
 };
 
+mod audit;
 mod decisions;
 mod dump;
 mod exposure;
@@ -285,14 +286,25 @@ impl Store for SqliteStore {
         decisions::controls(&self.conn, &self.path)
     }
 
-    fn put_control(&mut self, control: &model::Control) -> Result<bool, StoreError> {
+    fn record_audited(
+        &mut self,
+        change: &crate::Audited,
+        who: &crate::AuditWho,
+    ) -> Result<workflow::audit::Entry, StoreError> {
         self.writable()?;
-        decisions::put_control(&mut self.conn, &self.path, control)
+        audit::record(&mut self.conn, &self.path, change, who)
     }
 
-    fn remove_control(&mut self, id: &str) -> Result<bool, StoreError> {
-        self.writable()?;
-        decisions::remove_control(&mut self.conn, &self.path, id)
+    fn workflow_records(&self) -> Result<Vec<workflow::Record>, StoreError> {
+        audit::records(&self.conn, &self.path)
+    }
+
+    fn users(&self) -> Result<Vec<crate::User>, StoreError> {
+        audit::users(&self.conn, &self.path)
+    }
+
+    fn audit_log(&self, object: Option<&str>) -> Result<Vec<workflow::audit::Entry>, StoreError> {
+        audit::log(&self.conn, &self.path, object)
     }
 
     fn data_version(&self) -> Result<Option<String>, StoreError> {

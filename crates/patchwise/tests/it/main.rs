@@ -13,6 +13,7 @@ mod feed_server;
 mod imports;
 mod intel;
 mod matching;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

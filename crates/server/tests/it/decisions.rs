@@ -50,7 +50,13 @@ fn demo_app(record: bool) -> (tempfile::TempDir, Router) {
             expires: None,
             description: Some("the boiler panel's port forward deleted".into()),
         };
-        store.put_control(&control).unwrap();
+        let who = store::AuditWho {
+            actor: "alice".into(),
+            action: "control.add".into(),
+            at: AT.into(),
+            reason: "test".into(),
+        };
+        store.record_audited(&store::Audited::Control { control }, &who).unwrap();
         let today = time::OffsetDateTime::now_utc().date();
         let d = decide::run::decide_store(&store, &decide::Policy::default(), today).unwrap();
         decide::run::record(&mut store, &d.decisions, AT).unwrap();

@@ -167,28 +167,3 @@ pub(crate) fn controls(conn: &Connection, path: &str) -> Result<Vec<model::Contr
     }
     Ok(out)
 }
-
-pub(crate) fn put_control(conn: &mut Connection, path: &str, c: &model::Control) -> Result<bool, StoreError> {
-    let problems = c.problems();
-    if !problems.is_empty() {
-        return Err(StoreError::Refused(problems.join("; ")));
-    }
-    let doc = serde_json::to_string(c).map_err(|e| corrupt(path, format!("control {}: {e}", c.id)))?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).at(path)?;
-    let existed: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM controls WHERE id = ?1)", [&c.id], |r| r.get(0)).at(path)?;
-    tx.execute(
-        "INSERT INTO controls (id, kind, owner, expires, doc) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, owner = excluded.owner, \
-         expires = excluded.expires, doc = excluded.doc",
-        params![c.id, c.kind.as_str(), c.owner, c.expires.map(|d| d.to_string()), doc],
-    )
-    .at(path)?;
-    tx.commit().at(path)?;
-    Ok(!existed)
-}
-
-pub(crate) fn remove_control(conn: &mut Connection, path: &str, id: &str) -> Result<bool, StoreError> {
-    let n = conn.execute("DELETE FROM controls WHERE id = ?1", [id]).at(path)?;
-    Ok(n > 0)
-}

@@ -23,6 +23,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "0005_exposure", sql: include_str!("../../migrations/0005_exposure.sql") },
     Migration { version: 6, name: "0006_decisions", sql: include_str!("../../migrations/0006_decisions.sql") },
     Migration { version: 7, name: "0007_controls", sql: include_str!("../../migrations/0007_controls.sql") },
+    Migration { version: 8, name: "0008_workflow", sql: include_str!("../../migrations/0008_workflow.sql") },
 ];
 
 /// The version the last migration leaves a database at.

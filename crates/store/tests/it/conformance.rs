@@ -65,6 +65,7 @@ macro_rules! store_conformance_suite {
             replace_conduits_rewrites_rules_and_refuses_unknown_or_moved_conduits,
             decisions_are_kept_replaced_removed_and_their_history_appended,
             controls_are_kept_replaced_removed_and_bad_ones_refused,
+            workflow_records_and_users_are_written_with_their_audit_entry,
         );
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
@@ -650,6 +651,15 @@ pub fn decisions_are_kept_replaced_removed_and_their_history_appended(h: &mut dy
     assert_eq!(s.decision_history(None, 1).unwrap().len(), 1);
 }
 
+fn who(action: &str) -> store::AuditWho {
+    store::AuditWho {
+        actor: "alice".into(),
+        action: action.into(),
+        at: "2026-11-22T10:00:00Z".into(),
+        reason: "test".into(),
+    }
+}
+
 pub fn controls_are_kept_replaced_removed_and_bad_ones_refused(h: &mut dyn Harness) {
     let c = model::Control {
         id: "CC-1".into(),
@@ -667,16 +677,48 @@ pub fn controls_are_kept_replaced_removed_and_bad_ones_refused(h: &mut dyn Harne
     };
     let s = h.store();
     assert!(s.controls().unwrap().is_empty());
-    assert!(s.put_control(&c).unwrap(), "new");
+    let e1 = s.record_audited(&store::Audited::Control { control: c.clone() }, &who("control.add")).unwrap();
     let c2 = model::Control { owner: "Site security".into(), ..c.clone() };
-    assert!(!s.put_control(&c2).unwrap(), "replaced");
+    let e2 = s.record_audited(&store::Audited::Control { control: c2.clone() }, &who("control.add")).unwrap();
+    assert_eq!((e1.seq, e2.seq, e2.prev.as_str()), (1, 2, e1.hash.as_str()), "chained");
     assert_eq!(s.controls().unwrap(), vec![c2]);
     let before = h.dump();
     let bad = model::Control { kind: model::ControlKind::Monitoring, ..c.clone() };
-    assert!(matches!(h.store().put_control(&bad), Err(StoreError::Refused(m)) if m.contains("monitoring")));
-    assert_eq!(h.dump(), before, "a refused control changes nothing");
+    assert!(
+        matches!(h.store().record_audited(&store::Audited::Control { control: bad }, &who("control.add")), Err(StoreError::Refused(m)) if m.contains("monitoring"))
+    );
+    let gone = store::Audited::RemoveControl { id: "CC-9".into() };
+    assert!(matches!(h.store().record_audited(&gone, &who("control.remove")), Err(StoreError::Refused(_))));
+    assert_eq!(h.dump(), before, "a refused change writes neither the change nor an audit entry");
     let s = h.store();
-    assert!(s.remove_control("CC-1").unwrap());
-    assert!(!s.remove_control("CC-1").unwrap());
+    s.record_audited(&store::Audited::RemoveControl { id: "CC-1".into() }, &who("control.remove")).unwrap();
     assert!(s.controls().unwrap().is_empty());
+    let log = s.audit_log(None).unwrap();
+    assert_eq!(log.len(), 3);
+    assert!(workflow::audit::verify(&log, None).ok());
+    assert_eq!(s.audit_log(Some("control:CC-1")).unwrap().len(), 3);
+}
+
+pub fn workflow_records_and_users_are_written_with_their_audit_entry(h: &mut dyn Harness) {
+    let s = h.store();
+    let user = store::User {
+        name: "alice".into(),
+        role: workflow::Role::Admin,
+        password: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        created_at: "2026-11-22T10:00:00Z".into(),
+    };
+    s.record_audited(&store::Audited::User { user: user.clone() }, &who("user.add")).unwrap();
+    assert_eq!(s.users().unwrap(), vec![user]);
+    let log = s.audit_log(None).unwrap();
+    assert!(!log[0].detail.contains("argon2"), "no password hash in the audit trail: {}", log[0].detail);
+    let r = workflow::Record {
+        id: "PLC-1:CVE-2024-0001".into(),
+        state: Some(workflow::State::Triaged),
+        updated_by: "alice".into(),
+        updated_at: "2026-11-22T10:00:00Z".into(),
+        ..workflow::Record::default()
+    };
+    s.record_audited(&store::Audited::Workflow { record: r.clone() }, &who("workflow.triage")).unwrap();
+    assert_eq!(s.workflow_records().unwrap(), vec![r]);
+    assert_eq!(s.audit_log(Some("PLC-1:CVE-2024-0001")).unwrap()[0].action, "workflow.triage");
 }
