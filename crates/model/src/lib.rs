@@ -13,6 +13,7 @@ pub mod net;
 pub mod plant;
 pub mod summary;
 pub mod values;
+pub mod window;
 
 pub use control::Control;
 pub use diff::{Change, PlantDiff, RecordKind, asset_upsert_diff, plant_diff};
@@ -21,6 +22,7 @@ pub use net::{Endpoint, MacAddr, PortRange, overlaps, parse_subnet};
 pub use plant::*;
 pub use summary::AssetSummary;
 pub use values::*;
+pub use window::{Certification, MaintenanceWindow};
 
 /// Re-exported so every crate names dates and networks with the same types.
 pub use ipnet::IpNet;

@@ -160,6 +160,17 @@ value_set! {
 }
 
 value_set! {
+    /// What a maintenance window allows: a planned shutdown or a turnaround stops the process; a
+    /// hot swap or a redundancy switchover keeps it running on the partner.
+    WindowKind, "window kind" {
+        PlannedShutdown = "planned-shutdown" | "shutdown",
+        Turnaround = "turnaround",
+        HotSwap = "hot-swap",
+        RedundancySwitchover = "redundancy-switchover" | "switchover",
+    }
+}
+
+value_set! {
     /// What kind of compensating control: a change to the network (a rule, segmentation), or a
     /// measure on the host; `monitoring` detects and never neutralises.
     ControlKind, "control kind" {

@@ -122,6 +122,12 @@ pub enum Command {
     /// The hash-chained audit trail: verify it, list it.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Maintenance windows: when, for which part of the plant, what they allow, how much labour.
+    #[command(subcommand)]
+    Window(WindowCmd),
+    /// Vendor patch qualification statements (CSV: vendor, product, patch, status, date, source).
+    #[command(subcommand)]
+    Certification(CertificationCmd),
     /// SSVC decisions for every open finding: priority, deadline, inputs with their sources.
     Decide {
         /// Only this priority: immediate, out-of-cycle, scheduled, defer.
@@ -586,6 +592,82 @@ pub enum AuditCmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WindowCmd {
+    /// Add a window or replace the one with this id (written to the audit trail).
+    Add(Box<WindowArgs>),
+    /// Windows, soonest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a window (written to the audit trail).
+    Remove {
+        id: String,
+        #[arg(long, default_value = "window removed")]
+        reason: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct WindowArgs {
+    pub id: String,
+    #[arg(long)]
+    pub site: String,
+    /// planned-shutdown, turnaround, hot-swap, redundancy-switchover.
+    #[arg(long)]
+    pub kind: model::WindowKind,
+    /// Local start, "YYYY-MM-DD HH:MM".
+    #[arg(long, value_parser = parse_datetime)]
+    pub start: time::PrimitiveDateTime,
+    /// Local end, "YYYY-MM-DD HH:MM".
+    #[arg(long, value_parser = parse_datetime)]
+    pub end: time::PrimitiveDateTime,
+    /// A zone it covers (repeatable); no zone, line or asset: the whole site.
+    #[arg(long)]
+    pub zone: Vec<String>,
+    /// A production line it covers (repeatable).
+    #[arg(long)]
+    pub line: Vec<String>,
+    /// An asset it covers (repeatable).
+    #[arg(long)]
+    pub asset: Vec<String>,
+    /// Labour for patching in it, person-hours.
+    #[arg(long)]
+    pub capacity_hours: u32,
+    /// A proof-test slot is booked: safety systems may be patched in it.
+    #[arg(long)]
+    pub proof_test: bool,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CertificationCmd {
+    /// Import a CSV of vendor statements (one transaction; a statement from the same source
+    /// about the same patch replaces the older one).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The stored statements.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_datetime(s: &str) -> Result<time::PrimitiveDateTime, String> {
+    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let g = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    time::PrimitiveDateTime::parse(s.trim(), f)
+        .or_else(|_| time::PrimitiveDateTime::parse(s.trim(), g))
+        .map_err(|_| format!("`{s}` is not a local time \"YYYY-MM-DD HH:MM\""))
 }
 
 fn parse_role(s: &str) -> Result<workflow::Role, String> {

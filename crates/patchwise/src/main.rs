@@ -21,8 +21,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use store::{AssetFilter, ImportSource, SqliteStore, Store, StoreError};
 
 use cli::{
-    AssetsCmd, AuditCmd, BundleCmd, Cli, Command, ConduitsCmd, ControlCmd, FirewallCmd, FlowsCmd, IntelCmd, PlantCmd,
-    UserCmd, VerifyCmd, WorkflowCmd, ZonesCmd,
+    AssetsCmd, AuditCmd, BundleCmd, CertificationCmd, Cli, Command, ConduitsCmd, ControlCmd, FirewallCmd, FlowsCmd,
+    IntelCmd, PlantCmd, UserCmd, VerifyCmd, WindowCmd, WorkflowCmd, ZonesCmd,
 };
 
 fn main() -> ExitCode {
@@ -146,6 +146,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Audit(AuditCmd::Verify { head, json }) => {
             workflow_cmd::audit_verify(&open_existing(&db)?, head.as_deref(), json)
+        }
+        Command::Window(WindowCmd::Add(a)) => workflow_cmd::window_add(&mut open_existing(&db)?, user, *a),
+        Command::Window(WindowCmd::List { json }) => workflow_cmd::window_list(&open_existing(&db)?, json),
+        Command::Window(WindowCmd::Remove { id, reason }) => {
+            workflow_cmd::window_remove(&mut open_existing(&db)?, user, &id, &reason)
+        }
+        Command::Certification(CertificationCmd::Import { file, json }) => {
+            workflow_cmd::certification_import(&mut open_existing(&db)?, &file, json)
+        }
+        Command::Certification(CertificationCmd::List { json }) => {
+            workflow_cmd::certification_list(&open_existing(&db)?, json)
         }
         Command::Audit(AuditCmd::List { object, json }) => {
             workflow_cmd::audit_list(&open_existing(&db)?, object.as_deref(), json)

@@ -349,3 +349,147 @@ fn rose(reason: &str) -> bool {
     let Some((a, b)) = rest.split_once(" → ") else { return false };
     matches!((rank(a), rank(b)), (Some(x), Some(y)) if y > x)
 }
+
+/// `window add`: checks the window against the stored plant (its site, zones and assets must
+/// exist) and writes it with its audit entry.
+pub fn window_add(store: &mut store::SqliteStore, user: Option<&str>, a: crate::cli::WindowArgs) -> Result<ExitCode> {
+    let (actor, role) = acting(store, user)?;
+    if role < Role::Engineer {
+        bail!("{actor} is {role}; windows need engineer");
+    }
+    let w = model::MaintenanceWindow {
+        id: a.id,
+        site: a.site,
+        kind: a.kind,
+        start: a.start,
+        end: a.end,
+        zones: a.zone,
+        lines: a.line,
+        assets: a.asset,
+        capacity_hours: a.capacity_hours,
+        proof_test: a.proof_test,
+        description: a.description,
+    };
+    let plant = store.plant()?;
+    let mut problems = w.problems();
+    if !plant.sites.iter().any(|s| s.id == w.site) {
+        problems.push(format!("window {}: no site `{}`", w.id, w.site));
+    }
+    for z in &w.zones {
+        if !plant.zones.iter().any(|x| &x.id == z && x.site == w.site) {
+            problems.push(format!("window {}: no zone `{z}` on site {}", w.id, w.site));
+        }
+    }
+    for x in &w.assets {
+        if !plant.assets.iter().any(|p| &p.id == x) {
+            problems.push(format!("window {}: no asset `{x}`", w.id));
+        }
+    }
+    for l in &w.lines {
+        if !plant.assets.iter().any(|p| p.line.as_deref() == Some(l)) {
+            problems.push(format!("window {}: no asset is on line `{l}`", w.id));
+        }
+    }
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    let e = store.record_audited(
+        &Audited::Window { window: w.clone() },
+        &who(&actor, "window.add", w.description.as_deref().unwrap_or("window added")),
+    )?;
+    if a.json {
+        output::print_json(&serde_json::json!({ "window": w, "audit": e }))?;
+    } else {
+        println!(
+            "window {} {} – {} ({}, {} person-hours) stored (audit entry {})",
+            w.id, w.start, w.end, w.kind, w.capacity_hours, e.seq
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn window_remove(store: &mut store::SqliteStore, user: Option<&str>, id: &str, reason: &str) -> Result<ExitCode> {
+    let (actor, role) = acting(store, user)?;
+    if role < Role::Engineer {
+        bail!("{actor} is {role}; windows need engineer");
+    }
+    let e = store.record_audited(&Audited::RemoveWindow { id: id.into() }, &who(&actor, "window.remove", reason))?;
+    println!("window {id} removed (audit entry {})", e.seq);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn window_list(store: &dyn Store, json: bool) -> Result<ExitCode> {
+    let list = store.windows()?;
+    if json {
+        output::print_json(&list)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|w| {
+            let scope: Vec<String> = w.zones.iter().chain(&w.lines).chain(&w.assets).cloned().collect();
+            vec![
+                w.id.clone(),
+                w.site.clone(),
+                w.kind.to_string(),
+                w.start.to_string(),
+                w.end.to_string(),
+                if scope.is_empty() { "whole site".into() } else { scope.join(" ") },
+                w.capacity_hours.to_string(),
+                if w.proof_test { "yes" } else { "" }.into(),
+            ]
+        })
+        .collect();
+    let mut out =
+        output::table(&["WINDOW", "SITE", "KIND", "START", "END", "COVERS", "PERSON-HOURS", "PROOF TEST"], &rows);
+    let _ = writeln!(out, "{} window(s)", list.len());
+    output::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn certification_import(store: &mut store::SqliteStore, file: &std::path::Path, json: bool) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let rows = workflow::certification::read(bytes.as_slice(), &file.display().to_string())?;
+    let digest = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let source = store::ImportSource {
+        kind: "certifications".into(),
+        path: file.display().to_string(),
+        digest: Some(digest),
+        at: crate::now_rfc3339(),
+    };
+    let changed = store.import_certifications(&rows, &source)?;
+    if json {
+        output::print_json(&serde_json::json!({ "read": rows.len(), "changed": changed }))?;
+    } else {
+        println!("{}: {} statement(s) read, {changed} new or changed", file.display(), rows.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn certification_list(store: &dyn Store, json: bool) -> Result<ExitCode> {
+    let list = store.certifications()?;
+    if json {
+        output::print_json(&list)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|c| {
+            vec![
+                c.vendor.clone(),
+                c.product.clone(),
+                c.patch.clone(),
+                c.status.clone(),
+                c.date.map_or_else(String::new, |d| d.to_string()),
+                c.source.clone(),
+            ]
+        })
+        .collect();
+    let mut out = output::table(&["VENDOR", "PRODUCT", "PATCH", "STATUS", "DATE", "SOURCE"], &rows);
+    let _ = writeln!(out, "{} statement(s)", list.len());
+    output::write_stdout(out.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

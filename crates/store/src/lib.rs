@@ -377,6 +377,27 @@ pub trait Store: Send {
         Ok(Vec::new())
     }
 
+    /// Maintenance windows, by start.
+    fn windows(&self) -> Result<Vec<model::MaintenanceWindow>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Vendor qualification statements, by vendor, product, patch.
+    fn certifications(&self) -> Result<Vec<model::Certification>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Stores vendor qualification statements in one transaction (a statement from the same
+    /// source about the same patch replaces the older one); returns the rows new or changed.
+    fn import_certifications(
+        &mut self,
+        rows: &[model::Certification],
+        source: &ImportSource,
+    ) -> Result<usize, StoreError> {
+        let _ = (rows, source);
+        Err(StoreError::Refused("this store does not keep vendor statements".into()))
+    }
+
     /// A text that changes whenever the plant, the findings or the flows change, for caches of
     /// derived answers (the server's exposure analysis); `None` when the store cannot tell.
     fn data_version(&self) -> Result<Option<String>, StoreError> {
@@ -411,6 +432,8 @@ pub enum Audited {
     User { user: User },
     Control { control: model::Control },
     RemoveControl { id: String },
+    Window { window: model::MaintenanceWindow },
+    RemoveWindow { id: String },
 }
 
 /// Who made a change, when, and why.

@@ -307,6 +307,23 @@ impl Store for SqliteStore {
         audit::log(&self.conn, &self.path, object)
     }
 
+    fn windows(&self) -> Result<Vec<model::MaintenanceWindow>, StoreError> {
+        audit::windows(&self.conn, &self.path)
+    }
+
+    fn certifications(&self) -> Result<Vec<model::Certification>, StoreError> {
+        audit::certifications(&self.conn, &self.path)
+    }
+
+    fn import_certifications(
+        &mut self,
+        rows: &[model::Certification],
+        source: &ImportSource,
+    ) -> Result<usize, StoreError> {
+        self.writable()?;
+        audit::import_certifications(&mut self.conn, &self.path, rows, source)
+    }
+
     fn data_version(&self) -> Result<Option<String>, StoreError> {
         let _snapshot = self.snapshot()?;
         exposure::data_version(&self.conn, &self.path).map(Some)

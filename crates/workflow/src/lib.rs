@@ -9,6 +9,7 @@
 //! Pure: no store, no clock (the caller passes "now"), no IO.
 
 pub mod audit;
+pub mod certification;
 
 use serde::{Deserialize, Serialize};
 use time::Date;

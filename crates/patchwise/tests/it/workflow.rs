@@ -187,3 +187,157 @@ fn audit_verify_detects_an_edit_and_a_deletion() {
     let r = run(&db, &["audit", "verify"]);
     assert!(stderr(&r).contains("entry 4: expected sequence number 3"), "{}", stderr(&r));
 }
+
+#[test]
+fn windows_and_vendor_statements_are_stored_checked_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    ok(&db, &["demo"]);
+    ok(&db, &["user", "add", "alice", "--role", "admin"]);
+    let add = |extra: &[&str]| {
+        let mut a = vec!["--user", "alice", "window", "add"];
+        a.extend_from_slice(extra);
+        run(&db, &a)
+    };
+    let r = add(&[
+        "MW-2026-12",
+        "--site",
+        "mst",
+        "--kind",
+        "planned-shutdown",
+        "--start",
+        "2026-12-05 06:00",
+        "--end",
+        "2026-12-06 18:00",
+        "--line",
+        "Batch reactors R-101…R-104",
+        "--zone",
+        "sis",
+        "--capacity-hours",
+        "48",
+        "--proof-test",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    // Refused, nothing stored: backwards, unknown zone, unknown line, no capacity, bad time.
+    for (args, want) in [
+        (
+            vec![
+                "MW-X",
+                "--site",
+                "mst",
+                "--kind",
+                "hot-swap",
+                "--start",
+                "2026-12-05 06:00",
+                "--end",
+                "2026-12-05 05:00",
+                "--capacity-hours",
+                "4",
+            ],
+            "ends",
+        ),
+        (
+            vec![
+                "MW-X",
+                "--site",
+                "mst",
+                "--kind",
+                "hot-swap",
+                "--start",
+                "2026-12-05 06:00",
+                "--end",
+                "2026-12-05 08:00",
+                "--zone",
+                "moon",
+                "--capacity-hours",
+                "4",
+            ],
+            "no zone `moon`",
+        ),
+        (
+            vec![
+                "MW-X",
+                "--site",
+                "mst",
+                "--kind",
+                "hot-swap",
+                "--start",
+                "2026-12-05 06:00",
+                "--end",
+                "2026-12-05 08:00",
+                "--line",
+                "L9",
+                "--capacity-hours",
+                "4",
+            ],
+            "line `L9`",
+        ),
+        (
+            vec![
+                "MW-X",
+                "--site",
+                "mst",
+                "--kind",
+                "hot-swap",
+                "--start",
+                "2026-12-05 06:00",
+                "--end",
+                "2026-12-05 08:00",
+                "--capacity-hours",
+                "0",
+            ],
+            "capacity",
+        ),
+    ] {
+        let r = add(&args);
+        assert_eq!(r.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&r).contains(want), "{args:?}: {}", stderr(&r));
+    }
+    assert_eq!(
+        add(&[
+            "MW-X",
+            "--site",
+            "mst",
+            "--kind",
+            "hot-swap",
+            "--start",
+            "tomorrow",
+            "--end",
+            "x",
+            "--capacity-hours",
+            "1"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    let w = json(&db, &["window", "list", "--json"]);
+    assert_eq!(w.as_array().unwrap().len(), 1);
+    assert_eq!((w[0]["kind"].as_str(), w[0]["proof_test"].as_bool()), (Some("planned-shutdown"), Some(true)));
+    assert_eq!(json(&db, &["audit", "list", "--object", "window:MW-2026-12", "--json"])[0]["actor"], "alice");
+
+    // Vendor statements: our own test file in the form OEMs publish (columns in another order).
+    let csv = dir.path().join("qual.csv");
+    std::fs::write(
+        &csv,
+        "Vendor,Product,Patch or version,Qualification,Date,Source URL\n\
+         Microsoft,Windows 10 IoT Enterprise LTSC 2021,KB5044273,qualified,2026-10-20,https://example.invalid/rockwell-matrix\n\
+         Microsoft,Windows Server 2019,KB5044277,not-tested,2026-10-20,https://example.invalid/rockwell-matrix\n",
+    )
+    .unwrap();
+    let out = ok(&db, &["certification", "import", csv.to_str().unwrap()]);
+    assert!(out.contains("2 statement(s) read, 2 new or changed"), "{out}");
+    let out = ok(&db, &["certification", "import", csv.to_str().unwrap()]);
+    assert!(out.contains("0 new or changed"), "re-import changes nothing: {out}");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "vendor,product,patch,status,date,source\nSiemens,S7-1500,V3.1,approved,2026-01-01,x\n")
+        .unwrap();
+    let r = run(&db, &["certification", "import", bad.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(stderr(&r).contains("bad.csv:2") && stderr(&r).contains("approved"), "{}", stderr(&r));
+    assert_eq!(
+        json(&db, &["certification", "list", "--json"]).as_array().unwrap().len(),
+        2,
+        "a failed import changes nothing"
+    );
+}

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use workflow::audit::{self, Entry, What};
 
 use super::At;
-use crate::{AuditWho, Audited, StoreError, User};
+use crate::{AuditWho, Audited, ImportSource, StoreError, User};
 
 fn corrupt(path: &str, what: &str, message: String) -> StoreError {
     StoreError::Corrupt { path: path.to_string(), what: what.into(), message }
@@ -78,6 +78,26 @@ pub(crate) fn record(conn: &mut Connection, path: &str, change: &Audited, who: &
                 return Err(StoreError::Refused(format!("no control `{id}`")));
             }
             format!("control:{id}")
+        }
+        Audited::Window { window } => {
+            let problems = window.problems();
+            if !problems.is_empty() {
+                return Err(StoreError::Refused(problems.join("; ")));
+            }
+            let doc = serde_json::to_string(window).map_err(|e| corrupt(path, "windows", e.to_string()))?;
+            tx.execute(
+                "INSERT INTO windows (id, site, start, doc) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (id) DO UPDATE SET site = excluded.site, start = excluded.start, doc = excluded.doc",
+                params![window.id, window.site, window.start.to_string(), doc],
+            )
+            .at(path)?;
+            format!("window:{}", window.id)
+        }
+        Audited::RemoveWindow { id } => {
+            if tx.execute("DELETE FROM windows WHERE id = ?1", [id]).at(path)? == 0 {
+                return Err(StoreError::Refused(format!("no window `{id}`")));
+            }
+            format!("window:{id}")
         }
     };
     // The detail never carries a password hash (`User` does not serialise it).
@@ -153,4 +173,72 @@ pub(crate) fn log(conn: &Connection, path: &str, object: Option<&str>) -> Result
         .at(path)?;
     let rows = stmt.query_map([object], row).at(path)?;
     rows.collect::<Result<Vec<_>, _>>().at(path)
+}
+
+pub(crate) fn windows(conn: &Connection, path: &str) -> Result<Vec<model::MaintenanceWindow>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, doc FROM windows ORDER BY start, id").at(path)?;
+    let mut rows = stmt.query([]).at(path)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().at(path)? {
+        let id: String = r.get(0).at(path)?;
+        let doc: String = r.get(1).at(path)?;
+        out.push(serde_json::from_str(&doc).map_err(|e| corrupt(path, "windows", format!("{id}: {e}")))?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn certifications(conn: &Connection, path: &str) -> Result<Vec<model::Certification>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT vendor, product, patch, status, date, source FROM certifications ORDER BY vendor, product, patch, source",
+        )
+        .at(path)?;
+    let mut rows = stmt.query([]).at(path)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().at(path)? {
+        let date: Option<String> = r.get(4).at(path)?;
+        let date = match date {
+            Some(d) => Some(
+                model::Date::parse(&d, time::macros::format_description!("[year]-[month]-[day]"))
+                    .map_err(|_| corrupt(path, "certifications", format!("date `{d}`")))?,
+            ),
+            None => None,
+        };
+        out.push(model::Certification {
+            vendor: r.get(0).at(path)?,
+            product: r.get(1).at(path)?,
+            patch: r.get(2).at(path)?,
+            status: r.get(3).at(path)?,
+            date,
+            source: r.get(5).at(path)?,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn import_certifications(
+    conn: &mut Connection,
+    path: &str,
+    rows: &[model::Certification],
+    source: &ImportSource,
+) -> Result<usize, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).at(path)?;
+    let mut changed = 0;
+    {
+        let mut stmt = tx
+            .prepare_cached(
+                "INSERT INTO certifications (vendor, product, patch, source, status, date) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (vendor, product, patch, source) DO UPDATE SET status = excluded.status, date = excluded.date \
+                 WHERE status IS NOT excluded.status OR date IS NOT excluded.date",
+            )
+            .at(path)?;
+        for c in rows {
+            changed += stmt
+                .execute(params![c.vendor, c.product, c.patch, c.source, c.status, c.date.map(|d| d.to_string())])
+                .at(path)?;
+        }
+    }
+    super::write::log_import_counts(&tx, path, source, changed, 0, 0)?;
+    tx.commit().at(path)?;
+    Ok(changed)
 }
