@@ -1,0 +1,7 @@
+//! Reader tests over the real public scanner and SBOM files in ../shared/fixtures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod detect;
+mod nessus;
+mod support;
