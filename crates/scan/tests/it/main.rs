@@ -4,4 +4,5 @@
 
 mod detect;
 mod nessus;
+mod nmap;
 mod support;
