@@ -64,6 +64,16 @@ impl Cx<'_> {
     pub fn parent(&self) -> &str {
         self.stack.last().map(String::as_str).unwrap_or("")
     }
+
+    /// The local name `n` levels above the parent (0 = the parent itself).
+    pub fn up(&self, n: usize) -> &str {
+        self.stack.len().checked_sub(n + 1).and_then(|i| self.stack.get(i)).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether an element named `name` is open above this one.
+    pub fn inside(&self, name: &str) -> bool {
+        self.stack.iter().any(|s| s == name)
+    }
 }
 
 pub(crate) trait Handler {
