@@ -6,4 +6,5 @@ mod cyclonedx;
 mod detect;
 mod nessus;
 mod nmap;
+mod spdx;
 mod support;
