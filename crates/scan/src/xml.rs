@@ -88,7 +88,11 @@ pub(crate) fn drive<R: BufRead>(input: R, file: &str, roots: &[&str], h: &mut im
     let mut reader = quick_xml::Reader::from_reader(input);
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut stack: Vec<String> = Vec::new();
+    // The direct text of every open element, outermost first; `starts[i]` is where the text
+    // of `stack[i]` begins. A closing element's text is cut off, so a parent keeps only its
+    // own text, before and after its children.
     let mut text = String::new();
+    let mut starts: Vec<usize> = Vec::new();
     let mut attrs = Attrs::default();
     let mut seen_root = false;
     loop {
@@ -114,12 +118,11 @@ pub(crate) fn drive<R: BufRead>(input: R, file: &str, roots: &[&str], h: &mut im
             }
             Event::Start(e) => {
                 seen_root = open(&e, file, offset, roots, seen_root, &stack, &mut attrs, h)?;
-                text.clear();
                 stack.push(e.local_name().as_ref().to_string());
+                starts.push(text.len());
             }
             Event::Empty(e) => {
                 seen_root = open(&e, file, offset, roots, seen_root, &stack, &mut attrs, h)?;
-                text.clear();
                 let name = e.local_name();
                 let cx = Cx { file, offset, stack: &stack };
                 h.end(&cx, name.as_ref(), "")?;
@@ -136,18 +139,19 @@ pub(crate) fn drive<R: BufRead>(input: R, file: &str, roots: &[&str], h: &mut im
                         what: format!("expected </{name}>, found </{}>", local.as_ref() as &str),
                     });
                 }
+                let start = starts.pop().unwrap_or(0).min(text.len());
                 let cx = Cx { file, offset, stack: &stack };
-                h.end(&cx, &name, &text)?;
-                text.clear();
+                h.end(&cx, &name, &text[start..])?;
+                text.truncate(start);
             }
             Event::Text(t) => {
-                if !stack.is_empty() {
-                    push_capped(&mut text, &t.xml10_content(), MAX_EVIDENCE);
+                if let Some(start) = starts.last() {
+                    push_capped(&mut text, &t.xml10_content(), start + MAX_EVIDENCE);
                 }
             }
             Event::CData(t) => {
-                if !stack.is_empty() {
-                    push_capped(&mut text, &t.xml10_content(), MAX_EVIDENCE);
+                if let Some(start) = starts.last() {
+                    push_capped(&mut text, &t.xml10_content(), start + MAX_EVIDENCE);
                 }
             }
             Event::GeneralRef(r) => {
@@ -160,8 +164,8 @@ pub(crate) fn drive<R: BufRead>(input: R, file: &str, roots: &[&str], h: &mut im
                         cx.err(format!("entity &{}; is not predefined; entities are never expanded", &*r as &str))
                     })?,
                 };
-                if !stack.is_empty() {
-                    push_capped(&mut text, s, MAX_EVIDENCE);
+                if let Some(start) = starts.last() {
+                    push_capped(&mut text, s, start + MAX_EVIDENCE);
                 }
             }
             Event::DocType(d) => {
