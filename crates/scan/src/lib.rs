@@ -20,6 +20,7 @@ mod xml;
 mod cyclonedx;
 mod nessus;
 mod nmap;
+mod openvas;
 mod spdx;
 
 use std::io::BufRead;
@@ -45,9 +46,10 @@ pub fn read(
         Format::NmapXml => nmap::read_xml(input, file, &mut counted)?,
         Format::CycloneDxJson => cyclonedx::read_json(input, file, &mut counted)?,
         Format::CycloneDxXml => cyclonedx::read_xml(input, file, &mut counted)?,
+        Format::OpenvasXml => openvas::read_xml(input, file, &mut counted)?,
         Format::SpdxJson => spdx::read_json(input, file, &mut counted)?,
         Format::SpdxTagValue => spdx::read_tag_value(input, file, &mut counted)?,
-        Format::NessusCsv | Format::OpenvasXml | Format::OpenvasCsv | Format::QualysXml | Format::NexposeXml => {
+        Format::NessusCsv | Format::OpenvasCsv | Format::QualysXml | Format::NexposeXml => {
             return Err(Error::Format {
                 file: file.to_string(),
                 what: format!("{} is recognised but not read yet", format.name()),

@@ -6,5 +6,6 @@ mod cyclonedx;
 mod detect;
 mod nessus;
 mod nmap;
+mod openvas;
 mod spdx;
 mod support;
