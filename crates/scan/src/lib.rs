@@ -21,6 +21,7 @@ mod cyclonedx;
 mod nessus;
 mod nmap;
 mod openvas;
+mod qualys;
 mod spdx;
 
 use std::io::BufRead;
@@ -47,9 +48,10 @@ pub fn read(
         Format::CycloneDxJson => cyclonedx::read_json(input, file, &mut counted)?,
         Format::CycloneDxXml => cyclonedx::read_xml(input, file, &mut counted)?,
         Format::OpenvasXml => openvas::read_xml(input, file, &mut counted)?,
+        Format::QualysXml => qualys::read_xml(input, file, &mut counted)?,
         Format::SpdxJson => spdx::read_json(input, file, &mut counted)?,
         Format::SpdxTagValue => spdx::read_tag_value(input, file, &mut counted)?,
-        Format::NessusCsv | Format::OpenvasCsv | Format::QualysXml | Format::NexposeXml => {
+        Format::NessusCsv | Format::OpenvasCsv | Format::NexposeXml => {
             return Err(Error::Format {
                 file: file.to_string(),
                 what: format!("{} is recognised but not read yet", format.name()),

@@ -7,5 +7,6 @@ mod detect;
 mod nessus;
 mod nmap;
 mod openvas;
+mod qualys;
 mod spdx;
 mod support;
