@@ -122,6 +122,9 @@ pub enum Command {
     /// The hash-chained audit trail: verify it, list it.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Scanner reports and SBOMs (Nessus, Nmap, OpenVAS, Qualys, CycloneDX, SPDX).
+    #[command(subcommand)]
+    Scan(ScanCmd),
     /// Maintenance windows: when, for which part of the plant, what they allow, how much labour.
     #[command(subcommand)]
     Window(WindowCmd),
@@ -589,6 +592,17 @@ pub enum AuditCmd {
     List {
         #[arg(long)]
         object: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScanCmd {
+    /// What the files hold, counted (format detected from content), without storing anything.
+    Parse {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },

@@ -7,6 +7,7 @@ mod exposure_cmd;
 mod findings_cmd;
 mod intel_cmd;
 mod output;
+mod scan_cmd;
 mod workflow_cmd;
 
 use std::io::{IsTerminal, Write};
@@ -22,7 +23,7 @@ use store::{AssetFilter, ImportSource, SqliteStore, Store, StoreError};
 
 use cli::{
     AssetsCmd, AuditCmd, BundleCmd, CertificationCmd, Cli, Command, ConduitsCmd, ControlCmd, FirewallCmd, FlowsCmd,
-    IntelCmd, PlantCmd, UserCmd, VerifyCmd, WindowCmd, WorkflowCmd, ZonesCmd,
+    IntelCmd, PlantCmd, ScanCmd, UserCmd, VerifyCmd, WindowCmd, WorkflowCmd, ZonesCmd,
 };
 
 fn main() -> ExitCode {
@@ -147,6 +148,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(AuditCmd::Verify { head, json }) => {
             workflow_cmd::audit_verify(&open_existing(&db)?, head.as_deref(), json)
         }
+        Command::Scan(ScanCmd::Parse { files, json }) => scan_cmd::parse(&files, json),
         Command::Window(WindowCmd::Add(a)) => workflow_cmd::window_add(&mut open_existing(&db)?, user, *a),
         Command::Window(WindowCmd::List { json }) => workflow_cmd::window_list(&open_existing(&db)?, json),
         Command::Window(WindowCmd::Remove { id, reason }) => {

@@ -117,3 +117,25 @@ fn csv_inventory_rows_are_taken_or_rejected_with_reasons() {
     ok(&db, &["assets", "show", "CSV-1"]);
     assert!(ok(&db, &["plant", "export"]).contains("CSV-1"));
 }
+
+#[test]
+fn scan_parse_counts_a_report_without_storing_it() {
+    let Some(dir) = fixture("scans/defectdojo/unittests/scans") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("p.db");
+    let nmap = dir.join("nmap/nmap_multiple_port.xml");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["scan", "parse", nmap.to_str().unwrap(), "--json"])).unwrap();
+    assert_eq!(v["format"], "nmap-xml");
+    assert_eq!((v["summary"]["hosts"].as_u64(), v["summary"]["services"].as_u64()), (Some(1), Some(13)));
+    assert!(!db.exists(), "a dry run creates no database");
+    let nessus = dir.join("tenable/nessus/nessus_with_cvssv3.nessus");
+    let text = ok(&db, &["scan", "parse", nessus.to_str().unwrap(), nmap.to_str().unwrap()]);
+    assert!(text.contains("nessus-xml") && text.contains("nmap-xml") && text.contains("nothing stored"), "{text}");
+    // Not a report: the error names the file.
+    let other = tmp.path().join("notes.txt");
+    std::fs::write(&other, "shopping list\n").unwrap();
+    let r = run(&db, &["scan", "parse", other.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(stderr(&r).contains("notes.txt") && stderr(&r).contains("not a scanner report"), "{}", stderr(&r));
+}
