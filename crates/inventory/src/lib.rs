@@ -11,6 +11,7 @@
 pub mod asset_csv;
 pub mod plant_export;
 pub mod plant_file;
+pub mod scan_tie;
 
 pub use asset_csv::{CsvError, CsvImport, IgnoredColumn, RowError, read_assets_csv};
 pub use plant_export::write_plant;

@@ -599,6 +599,15 @@ pub enum AuditCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum ScanCmd {
+    /// Import reports as evidence: hosts tied to assets (MAC, serial, IP, name), unmatched hosts
+    /// listed, the scanner's CVE claims kept apart and reconciled with Patchwise's findings.
+    /// Each file in one transaction; the same file again changes nothing.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// What the files hold, counted (format detected from content), without storing anything.
     Parse {
         #[arg(required = true)]

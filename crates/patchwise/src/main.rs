@@ -149,6 +149,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             workflow_cmd::audit_verify(&open_existing(&db)?, head.as_deref(), json)
         }
         Command::Scan(ScanCmd::Parse { files, json }) => scan_cmd::parse(&files, json),
+        Command::Scan(ScanCmd::Import { files, json }) => scan_cmd::import(&mut open_existing(&db)?, &files, json),
         Command::Window(WindowCmd::Add(a)) => workflow_cmd::window_add(&mut open_existing(&db)?, user, *a),
         Command::Window(WindowCmd::List { json }) => workflow_cmd::window_list(&open_existing(&db)?, json),
         Command::Window(WindowCmd::Remove { id, reason }) => {

@@ -398,6 +398,30 @@ pub trait Store: Send {
         Err(StoreError::Refused("this store does not keep vendor statements".into()))
     }
 
+    /// Starts importing one scan file: one write transaction, held until `commit` (dropped: nothing
+    /// is written). `None` when a file with this digest was imported before.
+    fn begin_scan_import(&mut self, meta: &ScanMeta) -> Result<Option<Box<dyn ScanImportTx + '_>>, StoreError> {
+        let _ = meta;
+        Err(StoreError::Refused("this store does not keep scans".into()))
+    }
+
+    /// Imported scan files, newest first.
+    fn scan_imports(&self) -> Result<Vec<ScanImportRow>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// The hosts of one import: key, asset tied to (or none) and by what, the host as JSON.
+    fn scan_hosts(&self, import: i64) -> Result<Vec<ScanHostRow>, StoreError> {
+        let _ = import;
+        Ok(Vec::new())
+    }
+
+    /// The scanner claims (asset, CVE) of one import, or of all.
+    fn scan_claims(&self, import: Option<i64>) -> Result<Vec<ScanClaim>, StoreError> {
+        let _ = import;
+        Ok(Vec::new())
+    }
+
     /// A text that changes whenever the plant, the findings or the flows change, for caches of
     /// derived answers (the server's exposure analysis); `None` when the store cannot tell.
     fn data_version(&self) -> Result<Option<String>, StoreError> {
@@ -422,6 +446,66 @@ pub trait Store: Send {
         let _ = (conduits, source);
         Err(StoreError::Refused("this store cannot replace conduits".into()))
     }
+}
+
+/// One scan file being imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanMeta {
+    pub file: String,
+    pub digest: String,
+    pub format: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// One host of a scan, tied to an asset or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanHostRow {
+    /// The host's address or name in the file.
+    pub key: String,
+    pub asset: Option<String>,
+    /// `ip 10.0.0.5`, `mac 00:1b:…`, `hostname plc-7`, `serial S C-…`.
+    pub tied_by: Option<String>,
+    /// The host as the reader gave it (JSON).
+    pub doc: String,
+}
+
+/// A scanner's vulnerability claim on a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanClaim {
+    pub import: i64,
+    pub asset: Option<String>,
+    pub vulnerability: String,
+    pub scanner_id: String,
+    pub title: String,
+    pub severity: Option<String>,
+}
+
+/// An imported scan file with its counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanImportRow {
+    pub id: i64,
+    pub file: String,
+    pub digest: String,
+    pub format: String,
+    pub at: String,
+    pub hosts: u64,
+    pub services: u64,
+    pub claims: u64,
+    pub components: u64,
+    pub unmatched: u64,
+}
+
+/// The write side of a scan import.
+pub trait ScanImportTx {
+    /// Stores one host with its claims (CVE, scanner id, title, severity).
+    fn put_host(
+        &mut self,
+        host: &ScanHostRow,
+        claims: &[(String, String, String, Option<String>)],
+    ) -> Result<(), StoreError>;
+    /// Commits with the file's counts; returns the import's id.
+    fn commit(self: Box<Self>, services: u64, components: u64) -> Result<i64, StoreError>;
 }
 
 /// A change that is written together with its audit entry.

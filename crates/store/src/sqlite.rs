@@ -35,6 +35,7 @@ mod intel_read;
 mod matching;
 mod migrate;
 mod read;
+mod scans;
 mod write;
 
 /// Names the database file in every SQLite error.
@@ -322,6 +323,26 @@ impl Store for SqliteStore {
     ) -> Result<usize, StoreError> {
         self.writable()?;
         audit::import_certifications(&mut self.conn, &self.path, rows, source)
+    }
+
+    fn begin_scan_import(
+        &mut self,
+        meta: &crate::ScanMeta,
+    ) -> Result<Option<Box<dyn crate::ScanImportTx + '_>>, StoreError> {
+        self.writable()?;
+        Ok(scans::begin(&mut self.conn, &self.path, meta)?.map(|t| Box::new(t) as Box<dyn crate::ScanImportTx + '_>))
+    }
+
+    fn scan_imports(&self) -> Result<Vec<crate::ScanImportRow>, StoreError> {
+        scans::imports(&self.conn, &self.path)
+    }
+
+    fn scan_hosts(&self, import: i64) -> Result<Vec<crate::ScanHostRow>, StoreError> {
+        scans::hosts(&self.conn, &self.path, import)
+    }
+
+    fn scan_claims(&self, import: Option<i64>) -> Result<Vec<crate::ScanClaim>, StoreError> {
+        scans::claims(&self.conn, &self.path, import)
     }
 
     fn data_version(&self) -> Result<Option<String>, StoreError> {

@@ -139,3 +139,69 @@ fn scan_parse_counts_a_report_without_storing_it() {
     assert_eq!(r.status.code(), Some(1));
     assert!(stderr(&r).contains("notes.txt") && stderr(&r).contains("not a scanner report"), "{}", stderr(&r));
 }
+
+/// A small Nmap report written for this test: the boiler panel (by its address), the edge
+/// firewall (by its MAC) and a host the plant does not know, with vulners claims.
+fn nmap_report() -> String {
+    let host = |addr: &str, mac: Option<&str>, cves: &[&str]| {
+        let mut s = format!("<host><status state=\"up\"/><address addr=\"{addr}\" addrtype=\"ipv4\"/>");
+        if let Some(m) = mac {
+            s.push_str(&format!("<address addr=\"{m}\" addrtype=\"mac\"/>"));
+        }
+        s.push_str("<ports><port protocol=\"tcp\" portid=\"5900\"><state state=\"open\"/><service name=\"vnc\"/>");
+        s.push_str("<script id=\"vulners\" output=\"\"><table key=\"cpe:/a:x:y:1\">");
+        for c in cves {
+            s.push_str(&format!(
+                "<table><elem key=\"cvss\">7.5</elem><elem key=\"id\">{c}</elem><elem key=\"is_exploit\">false</elem><elem key=\"type\">cve</elem></table>"
+            ));
+        }
+        s.push_str("</table></script></port></ports></host>\n");
+        s
+    };
+    format!(
+        "<?xml version=\"1.0\"?>\n<nmaprun scanner=\"nmap\" version=\"7.94\" xmloutputversion=\"1.05\">\n{}{}{}<runstats><finished time=\"1\"/></runstats></nmaprun>\n",
+        host("10.130.50.11", None, &["CVE-2020-15786", "CVE-2099-0001"]),
+        host("203.0.113.99", Some("00:09:0F:3A:11:01"), &[]),
+        host("10.99.99.99", None, &["CVE-2021-44228"]),
+    )
+}
+
+#[test]
+fn scan_import_ties_hosts_keeps_claims_apart_reconciles_and_is_idempotent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("p.db");
+    ok(&db, &["demo"]);
+    let file = tmp.path().join("ot-scan.xml");
+    std::fs::write(&file, nmap_report()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["scan", "import", file.to_str().unwrap(), "--json"])).unwrap();
+    let i = &v[0];
+    assert_eq!((i["status"].as_str(), i["format"].as_str()), (Some("imported"), Some("nmap-xml")));
+    assert_eq!(i["tied"], 2, "{i}");
+    assert_eq!(i["unmatched"], serde_json::json!(["10.99.99.99"]));
+    let r = &i["reconciliation"];
+    assert_eq!(r["agreed"], serde_json::json!([["HMI-BOIL-01", "CVE-2020-15786"]]), "{r}");
+    assert_eq!(r["scanner_only"], serde_json::json!([["HMI-BOIL-01", "CVE-2099-0001"]]), "{r}");
+    let only: Vec<&str> = r["patchwise_only"].as_array().unwrap().iter().map(|p| p[1].as_str().unwrap()).collect();
+    assert!(only.contains(&"CVE-2020-7592") && only.contains(&"CVE-2024-21762"), "{only:?}");
+    // The same file again changes nothing; a cut file is refused and stores nothing.
+    let again = ok(&db, &["scan", "import", file.to_str().unwrap()]);
+    assert!(again.contains("already imported"), "{again}");
+    let cut = tmp.path().join("cut.xml");
+    let text = nmap_report();
+    std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
+    let r = run(&db, &["scan", "import", cut.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1), "{}", stdout(&r));
+    assert!(stderr(&r).contains("cut.xml"), "{}", stderr(&r));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = conn.query_row("SELECT count(*) FROM scan_imports", [], |r| r.get(0)).unwrap();
+    let hosts: i64 = conn.query_row("SELECT count(*) FROM scan_hosts", [], |r| r.get(0)).unwrap();
+    assert_eq!((n, hosts), (1, 3), "the failed import left nothing");
+    // A real report from another network: every host unmatched, listed.
+    if let Some(dir) = fixture("scans/defectdojo/unittests/scans") {
+        let nessus = dir.join("tenable/nessus/nessus_with_cvssv3.nessus");
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(&db, &["scan", "import", nessus.to_str().unwrap(), "--json"])).unwrap();
+        assert_eq!((v[0]["tied"].as_u64(), v[0]["unmatched"].as_array().map(Vec::len)), (Some(0), Some(1)), "{v}");
+    }
+}

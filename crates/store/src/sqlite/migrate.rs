@@ -25,6 +25,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "0007_controls", sql: include_str!("../../migrations/0007_controls.sql") },
     Migration { version: 8, name: "0008_workflow", sql: include_str!("../../migrations/0008_workflow.sql") },
     Migration { version: 9, name: "0009_windows", sql: include_str!("../../migrations/0009_windows.sql") },
+    Migration { version: 10, name: "0010_scans", sql: include_str!("../../migrations/0010_scans.sql") },
 ];
 
 /// The version the last migration leaves a database at.

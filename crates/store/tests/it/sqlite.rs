@@ -379,7 +379,7 @@ fn migrates_a_version_1_database_and_keeps_the_plant() {
 
     let mut migrated = SqliteStore::open(&old).unwrap();
     assert_eq!(user_version(&old), SqliteStore::SCHEMA_VERSION);
-    assert_eq!(SqliteStore::SCHEMA_VERSION, 9);
+    assert_eq!(SqliteStore::SCHEMA_VERSION, 10);
     assert_eq!(migrated.plant().unwrap(), current.store.plant().unwrap());
     assert_eq!(migrated.imports().unwrap().len(), 2);
     // Schema and content alike: the migrated file is what a fresh database would hold.
