@@ -22,6 +22,7 @@
 //! | `GET /api/v1/governance` | `[Issue]`: IDMZ bypasses, remote access below the IDMZ, any-any rules, unenforced conduits, ungoverned observed flows |
 //! | `GET /api/v1/decisions` | `{"items":[Decision],"counts":{immediate,out-of-cycle,scheduled,defer},"total","limit","offset","more"}`, most urgent first; each decision has `finding`, `asset`, `site`, `vulnerability`, `table`, `decision`, `since`, `deadline`, `inputs` (value, source, assumed each), `cisa_level`, `bod_26_04`, `kev`, `epss`, `narrative`; filters `decision`, `site`, `asset`; paging `limit` (default 500, at most 10000) and `offset` |
 //! | `GET /api/v1/decisions/top` | `[Decision]` with `advice` (the fastest risk reduction); `site`, `limit` (default 10, at most 50) |
+//! | `GET /api/v1/scans` | `[{ScanImportRow…, "unmatched":[host], "reconciliation":{"agreed","scanner_only","patchwise_only"}}]`, newest first |
 //! | `GET /api/v1/controls` | `[Control + "active"]`: compensating controls, expiring soonest first, with whether each counts today |
 //! | `GET /api/v1/decisions/history` | `[DecisionChange]` newest first: `finding`, `at`, `before`, `after`, `deadline`, `reasons`; `finding`, `limit` (default 200) |
 //!
@@ -68,6 +69,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/decisions/top", get(decisions_top))
         .route("/api/v1/decisions/history", get(decisions_history))
         .route("/api/v1/controls", get(controls))
+        .route("/api/v1/scans", get(scans))
 }
 
 #[derive(Debug, Serialize)]
@@ -225,6 +227,10 @@ async fn controls(State(state): State<AppState>) -> Result<Json<Vec<ControlView>
     let mut list = state.with_store(|s| Ok(s.controls()?)).await?;
     list.sort_by(|a, b| (a.expires.is_none(), a.expires, &a.id).cmp(&(b.expires.is_none(), b.expires, &b.id)));
     Ok(Json(list.into_iter().map(|c| ControlView { active: c.active_on(today), control: c }).collect()))
+}
+
+async fn scans(State(state): State<AppState>) -> Result<Json<Vec<crate::pages::imports::ImportView>>, ApiError> {
+    Ok(Json(state.with_store(|s| crate::pages::imports::load(s)).await?))
 }
 
 /// Query pairs of a request, or a `bad_request` naming what was wrong with them.

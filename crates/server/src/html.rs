@@ -205,6 +205,7 @@ pub(crate) const NAV: &[(&str, &str)] = &[
     ("/assets", "Assets"),
     ("/findings", "Findings"),
     ("/exposure", "Exposure"),
+    ("/imports", "Imports"),
     ("/intel", "Intelligence"),
 ];
 

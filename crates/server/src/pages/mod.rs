@@ -21,6 +21,7 @@ mod decisions;
 mod exposure;
 mod finding;
 mod findings;
+pub(crate) mod imports;
 mod intel_quality;
 mod intel_status;
 mod intel_view;
@@ -38,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/decisions", get(decisions::handler))
         .route("/findings", get(findings::handler))
         .route("/findings/{id}", get(finding::handler))
+        .route("/imports", get(imports::handler))
         .route("/exposure", get(exposure::handler))
         .route("/exposure/{id}", get(exposure::asset_handler))
 }

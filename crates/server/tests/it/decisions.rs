@@ -57,6 +57,24 @@ fn demo_app(record: bool) -> (tempfile::TempDir, Router) {
             reason: "test".into(),
         };
         store.record_audited(&store::Audited::Control { control }, &who).unwrap();
+        let meta = store::ScanMeta {
+            file: "ot-scan.xml".into(),
+            digest: "ab".repeat(32),
+            format: "nmap-xml".into(),
+            at: AT.into(),
+        };
+        let mut tx = store.begin_scan_import(&meta).unwrap().unwrap();
+        let host = |key: &str, asset: Option<&str>| store::ScanHostRow {
+            key: key.into(),
+            asset: asset.map(String::from),
+            tied_by: asset.map(|_| format!("ip {key}")),
+            doc: "{}".into(),
+        };
+        let claim = |c: &str| (c.to_string(), "vulners".to_string(), c.to_string(), None);
+        tx.put_host(&host("10.130.50.11", Some("HMI-BOIL-01")), &[claim("CVE-2020-15786"), claim("CVE-2099-0001")])
+            .unwrap();
+        tx.put_host(&host("10.99.99.99", None), &[]).unwrap();
+        tx.commit(2, 0).unwrap();
         let today = time::OffsetDateTime::now_utc().date();
         let d = decide::run::decide_store(&store, &decide::Policy::default(), today).unwrap();
         decide::run::record(&mut store, &d.decisions, AT).unwrap();
@@ -111,6 +129,19 @@ async fn the_api_lists_decisions_most_urgent_first_with_their_inputs() {
     assert_eq!(h[0]["reasons"][0], "new finding, decided immediate");
     assert_eq!(get(&app, "/api/v1/decisions/history?limit=7").await.json().as_array().unwrap().len(), 7);
 
+    let scans = get(&app, "/api/v1/scans").await.json();
+    assert_eq!(
+        (scans[0]["file"].as_str(), scans[0]["unmatched"][0].as_str()),
+        (Some("ot-scan.xml"), Some("10.99.99.99"))
+    );
+    assert_eq!(scans[0]["reconciliation"]["agreed"][0][1], "CVE-2020-15786");
+    assert_eq!(scans[0]["reconciliation"]["scanner_only"][0][1], "CVE-2099-0001");
+    let page = get(&app, "/imports").await;
+    assert!(
+        page.body.contains("ot-scan.xml")
+            && page.body.contains("Only the scanner")
+            && page.body.contains("10.99.99.99")
+    );
     let c = get(&app, "/api/v1/controls").await.json();
     assert_eq!((c[0]["id"].as_str(), c[0]["active"].as_bool()), (Some("CC-1"), Some(true)), "{c}");
     // The network control lowered the boiler panel's exposure, and the decision says why.
