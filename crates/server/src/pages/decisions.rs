@@ -75,7 +75,7 @@ pub(crate) fn render(q: &DecisionQuery, counts: &[(Priority, usize)], items: &[D
         return h;
     }
     h.open("table", &[]);
-    h.el("caption", &[], format!("{total} decision(s), most urgent first; `assumed`: no source said it"));
+    h.el("caption", &[], format!("{total} decision(s), most urgent first; \"assumed\": no source said it"));
     h.raw("<thead><tr><th>Finding</th><th>Decision</th><th>By</th><th>Exploitation</th><th>System Exposure</th>")
         .raw("<th>Automatable</th><th>Human impact</th><th>BOD 26-04</th><th>Why</th></tr></thead><tbody>");
     for d in items {
