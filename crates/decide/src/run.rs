@@ -54,23 +54,22 @@ fn signals_of(s: Option<&store::VulnSignals>, vectors: &[String]) -> Signals {
     }
 }
 
-/// Why an asset has its System Exposure, in words: the path that makes it so — from the Internet
-/// when it is open, else the shortest path that takes it, else the shortest that reaches it.
-pub fn exposure_reason(analysis: &Analysis, asset: &str) -> String {
-    let Some(x) = analysis.asset_exposure(asset, &Query::default()) else { return String::new() };
-    let open = x.system_exposure == SystemExposure::Open;
-    let best = x.paths.iter().filter(|p| p.outcome != "none").min_by_key(|p| {
-        (!(open && p.kind == model::EntryKind::Internet), p.outcome != "take", p.hops.unwrap_or(u32::MAX))
+/// Why an asset (an index into the plant's assets) has its System Exposure, in words: the entry
+/// point that makes it so — the Internet when it is open, else the one that takes it in the fewest
+/// hops, else the one that reaches it in the fewest.
+pub fn exposure_reason(analysis: &Analysis, h: usize) -> String {
+    let open = analysis.system_exposure(h) == SystemExposure::Open;
+    let all = analysis.entry_summary(h);
+    let best = all.iter().min_by_key(|(_, kind, outcome, hops)| {
+        (!(open && *kind == model::EntryKind::Internet), *outcome != "take", *hops)
     });
     match best {
-        Some(p) => {
-            let kind = p.kind.as_str();
+        Some((entry, kind, outcome, hops)) => {
+            let kind = kind.as_str();
             format!(
-                "{} from {}{} after {} hop(s)",
-                if p.outcome == "take" { "can be taken" } else { "reachable" },
-                p.entry_point,
-                if kind == p.entry_point { String::new() } else { format!(" ({kind})") },
-                p.hops.unwrap_or(0)
+                "{} from {entry}{} after {hops} hop(s)",
+                if *outcome == "take" { "can be taken" } else { "reachable" },
+                if kind == *entry { String::new() } else { format!(" ({kind})") },
             )
         }
         None => "no entry point reaches it".to_string(),
@@ -123,8 +122,8 @@ pub fn decide_store(store: &dyn Store, policy: &Policy, today: Date) -> Result<D
         .into_iter()
         .filter_map(|d| Some((d.finding, (Priority::parse(&d.priority)?, d.since))))
         .collect();
-    let reason_of = |h: usize, id: &str| -> String {
-        let mut r = exposure_reason(&analysis, id);
+    let reason_of = |h: usize| -> String {
+        let mut r = exposure_reason(&analysis, h);
         if let Some(w) = &without {
             let before = w.system_exposure(h);
             if before > analysis.system_exposure(h) {
@@ -173,7 +172,7 @@ pub fn decide_store(store: &dyn Store, policy: &Policy, today: Date) -> Result<D
                         c.expires.map_or_else(String::new, |e| format!(", until {e}"))
                     ),
                 ),
-                None => (analysis.system_exposure(h), reason_of(h, &asset.id)),
+                None => (analysis.system_exposure(h), reason_of(h)),
             };
             let ctx = Context {
                 asset: asset.id.clone(),

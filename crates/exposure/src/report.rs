@@ -210,6 +210,25 @@ impl Analysis {
     }
 
     /// Per entry point: can it take the asset, or reach it, and how.
+    /// How each entry point gets to host `h` (an index into the plant's assets), without building
+    /// the paths: (entry point id, kind, `take` or `reach`, hops), best first — taken before
+    /// reached, then fewer hops. Cheap enough to ask for every asset of a large plant.
+    pub fn entry_summary(&self, h: usize) -> Vec<(&str, EntryKind, &'static str, u32)> {
+        let Some(host) = self.g.hosts.get(h) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (e, ep) in self.plant.entry_points.iter().enumerate() {
+            let taken = self.hops_to_take(e, h);
+            let reached = host.services.clone().filter_map(|s| self.hops_to_reach(e, s as usize)).min();
+            match (taken, reached) {
+                (Some(d), _) => out.push((ep.id.as_str(), ep.kind, "take", d)),
+                (None, Some(d)) => out.push((ep.id.as_str(), ep.kind, "reach", d)),
+                (None, None) => {}
+            }
+        }
+        out.sort_by_key(|(_, _, outcome, hops)| (*outcome == "reach", *hops));
+        out
+    }
+
     pub fn asset_exposure(&self, id: &str, q: &Query) -> Option<AssetExposure> {
         let h = self.plant.assets.iter().position(|a| a.id == id)?;
         let asset = &self.plant.assets[h];
